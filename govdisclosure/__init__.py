@@ -1,0 +1,36 @@
+"""govdisclosure: China's government information disclosure annual reports as pandas DataFrames.
+
+>>> import govdisclosure as gd
+>>> rep = gd.read_report("data/samples/002_090d11a260a4ff7f.txt")
+>>> corpus = gd.read_corpus("data/samples")
+"""
+
+from __future__ import annotations
+
+from govdisclosure.codebook import codebook
+from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus
+from govdisclosure.errors import (
+    EncodingError,
+    ExtractionError,
+    GovDisclosureError,
+    SectionNotFoundError,
+    UnsupportedFormatError,
+)
+from govdisclosure.report import Report, read_report
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Corpus",
+    "EncodingError",
+    "ExtractionError",
+    "GovDisclosureError",
+    "GovDisclosureWarning",
+    "Report",
+    "SectionNotFoundError",
+    "UnsupportedFormatError",
+    "__version__",
+    "codebook",
+    "read_corpus",
+    "read_report",
+]

@@ -1,0 +1,148 @@
+"""The template's arithmetic rules, run as data (PUDL's parent/child/weight idea).
+
+``data/checks.csv`` lists each rule (which table, along which axis its terms lie, severity, the
+rule in words) and ``data/check_terms.csv`` its terms: parent cells, whose sum is the reported
+value, and weighted child cells, whose sum is the expected value. One generic function evaluates
+every rule for every column (terms along rows) or row (terms along columns).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import pandas as pd
+
+from govdisclosure.codebook import codebook, read_package_csv
+from govdisclosure.issues import Issue
+
+_TOLERANCE = 1e-6
+
+
+@cache
+def _rules() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rules = read_package_csv("checks.csv")
+    terms = read_package_csv("check_terms.csv")
+    terms["weight"] = terms["weight"].astype(float)
+    return rules, terms
+
+
+def format_number(value: float) -> str:
+    """Numbers as a reader writes them: 560 not 560.0; decimals kept."""
+    if math.isnan(value):
+        return "空白"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def check_tables(tables: pd.DataFrame, template: str, report_id: str = "") -> list[Issue]:
+    """Run the arithmetic rules and value checks on one report's cells.
+
+    Blank cells (NaN) are not silently treated as zero: a rule that involves blanks is evaluated
+    with blanks as 0, and the issue says so — an ``info`` issue when the rule holds that way, the
+    rule's own severity when it does not.
+
+    Args:
+        tables: The report's long table frame (``table``, ``row``, ``col``, ``value``).
+        template: ``"2021"`` or ``"2019"``.
+        report_id: Written into the issue rows.
+
+    Returns:
+        One issue per failed rule instance and per invalid value.
+    """
+    if template not in ("2021", "2019") or tables.empty:
+        return []
+    labels = {
+        (r.table, r.axis, r.code): r.label_short for r in codebook(None, template=template).itertuples()
+    }
+    cells = {(r.table, r.row, r.col): r.value for r in tables.itertuples()}
+    issues = _value_issues(tables, template, labels, report_id)
+    rules, terms = _rules()
+    for rule in rules.itertuples():
+        if template not in rule.templates.split():
+            continue
+        rule_terms = terms[terms["check"] == rule.check]
+        others = {(k[2] if rule.terms_axis == "row" else k[1]) for k in cells if k[0] == rule.table}
+        for other in _in_codebook_order(others, rule.table, rule.terms_axis, template):
+            issue = _evaluate(rule, rule_terms, other, cells, labels, report_id)
+            if issue is not None:
+                issues.append(issue)
+    return issues
+
+
+def _in_codebook_order(codes: set[str], table: str, terms_axis: str, template: str) -> list[str]:
+    book = codebook(table, template=template)  # type: ignore[arg-type]
+    axis = "col" if terms_axis == "row" else "row"
+    order = list(book[book["axis"] == axis].sort_values("order")["code"])
+    return [c for c in order if c in codes]
+
+
+def _evaluate(rule, rule_terms: pd.DataFrame, other: str, cells: dict, labels: dict,
+              report_id: str) -> Issue | None:
+    table = rule.table
+
+    def key(code: str) -> tuple[str, str, str]:
+        return (table, code, other) if rule.terms_axis == "row" else (table, other, code)
+
+    present = [t for t in rule_terms.itertuples() if key(t.code) in cells]
+    if len(present) < len(rule_terms):
+        return None  # a cell the rule needs is not in this report's table at all
+    values = {t.code: cells[key(t.code)] for t in present}
+    if all(math.isnan(v) for v in values.values()):
+        return None
+    blanks = [t.code for t in present if math.isnan(values[t.code])]
+    reported = sum(t.weight * _zero(values[t.code]) for t in present if t.role == "parent")
+    expected = sum(t.weight * _zero(values[t.code]) for t in present if t.role == "child")
+    holds = abs(reported - expected) <= _TOLERANCE
+    if holds and not blanks:
+        return None
+    term_axis = rule.terms_axis
+    other_axis = "col" if term_axis == "row" else "row"
+    parents = "+".join(labels[(table, term_axis, t.code)] for t in present if t.role == "parent")
+    place = labels[(table, other_axis, other)]
+    where = f"{labels[(table, 'table', table)]}{parents}·{place}" if term_axis == "row" else (
+        f"{labels[(table, 'table', table)]}{place}·{parents}"
+    )
+    note = ""
+    if blanks:
+        blank_names = "、".join(labels[(table, term_axis, c)] for c in blanks)
+        note = f"（空白单元格 {blank_names} 按 0 计）"
+    if holds:
+        message = f"{where}：规则“{rule.rule_zh}”在空白按 0 计时成立{note}"
+    else:
+        message = (f"{where}：报告值 {format_number(reported)}，分项合计 {format_number(expected)}"
+                   f"（规则：{rule.rule_zh}）{note}")
+    first_parent = next(t.code for t in present if t.role == "parent")
+    row, col = (first_parent, other) if term_axis == "row" else (other, first_parent)
+    return Issue(
+        report_id=report_id, check=rule.check, severity="info" if holds else rule.severity,
+        table=table, row=row, col=col, expected=format_number(expected),
+        reported=format_number(reported), message=message,
+    )
+
+
+def _zero(value: float) -> float:
+    return 0.0 if math.isnan(value) else value
+
+
+def _value_issues(tables: pd.DataFrame, template: str, labels: dict, report_id: str) -> list[Issue]:
+    """Counts must be non-negative integers; amounts non-negative (TEMPLATE.md Data rules)."""
+    book = codebook(None, template=template)
+    types = {(r.table, r.code): r.value_type for r in book[book["axis"] == "col"].itertuples()}
+    issues = []
+    for cell in tables.itertuples():
+        value = cell.value
+        if math.isnan(value):
+            continue
+        kind = types.get((cell.table, cell.col), "count")
+        where = f"{labels[(cell.table, 'table', cell.table)]}{labels[(cell.table, 'row', cell.row)]}·{labels[(cell.table, 'col', cell.col)]}"
+        if value < 0 and kind != "signed":
+            issues.append(Issue(report_id, "negative_value", "error",
+                                f"{where}：数值 {format_number(value)} 为负数", cell.table,
+                                cell.row, cell.col, "", format_number(value)))
+        elif kind in ("count", "signed") and not float(value).is_integer():
+            issues.append(Issue(report_id, "non_integer", "error",
+                                f"{where}：件数应为整数，报告值 {format_number(value)}", cell.table,
+                                cell.row, cell.col, "", format_number(value)))
+    return issues

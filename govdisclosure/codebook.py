@@ -1,0 +1,109 @@
+"""The codebook: printed table labels → codes, per template (package data, DESIGN.md §5)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import pandas as pd
+
+TableName = Literal["proactive", "requests", "appeals"]
+TABLES: tuple[str, ...] = ("proactive", "requests", "appeals")
+TEMPLATES: tuple[str, ...] = ("2021", "2019")
+
+# Numbering in front of a label: 一、 （一） (一) 1. 1、 1． ① and the space after it. Applied
+# repeatedly, because labels such as "三、（一）予以公开" stack two levels.
+_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十0-9]+\s*[)）]"
+    r"|[0-9]{1,2}\s*[、.．](?![0-9])|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
+# Everything that is not a letter, a digit or a CJK character is noise when matching labels:
+# spaces inside labels ("结果 维持"), quotes (“三安全一稳定”), brackets, commas, slashes.
+_NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def read_package_csv(name: str) -> pd.DataFrame:
+    """Read a CSV shipped in ``govdisclosure/data`` with every column as text."""
+    with resources.files("govdisclosure").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False, comment=None)
+
+
+@cache
+def _codebook_all() -> pd.DataFrame:
+    frame = read_package_csv("codebook.csv")
+    frame["order"] = frame["order"].astype(int)
+    return frame
+
+
+def codebook(table: TableName | None = None, *, template: str = "2021") -> pd.DataFrame:
+    """The codebook of one table (or all tables) of a template.
+
+    Args:
+        table: ``"proactive"``, ``"requests"`` or ``"appeals"``; None for all three.
+        template: ``"2021"`` or ``"2019"``.
+
+    Returns:
+        One row per table, row, row group and column: ``template``, ``table``, ``axis``
+        (``table``/``row``/``group``/``col``), ``code``, ``parent``, ``order``, ``label_zh``,
+        ``label_short``, ``label_en``, ``match`` (the regular expression a normalised printed label
+        must match in full), ``cols`` (for proactive rows: the columns the row has) and
+        ``value_type`` (``count``, ``amount`` or ``signed``).
+
+    Raises:
+        ValueError: Unknown table or template.
+    """
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; codebooks exist for {', '.join(TEMPLATES)}")
+    if table is not None and table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; tables are {', '.join(TABLES)}")
+    frame = _codebook_all()
+    mask = frame["template"] == template
+    if table is not None:
+        mask &= frame["table"] == table
+    return frame[mask].reset_index(drop=True)
+
+
+def label_key(label: str) -> str:
+    """A printed label reduced to what identifies it: no numbering, spaces or punctuation.
+
+    Example: ``"(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)"`` →
+    ``"部分公开区分处理的只计这一情形不计其他情形"``.
+    """
+    previous = None
+    text = label
+    while previous != text:
+        previous = text
+        text = _NUMBERING.sub("", text, count=1)
+    return _NOISE.sub("", text)
+
+
+@cache
+def _matchers(template: str, table: str, axis: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    book = codebook(table, template=template)  # type: ignore[arg-type]
+    book = book[book["axis"] == axis]
+    return tuple((row.code, re.compile(row.match)) for row in book.itertuples() if row.match)
+
+
+def match_label(key: str, table: str, axis: str, template: str) -> str | None:
+    """The code whose ``match`` pattern the label key matches in full, else None."""
+    if not key:
+        return None
+    for code, pattern in _matchers(template, table, axis):
+        if pattern.fullmatch(key):
+            return code
+    return None
+
+
+def template_cells(table: str, template: str) -> pd.DataFrame:
+    """Every cell the template defines for a table, in printed order: ``row``, ``col``."""
+    book = codebook(table, template=template)  # type: ignore[arg-type]
+    rows = book[book["axis"] == "row"].sort_values("order")
+    cols = book[book["axis"] == "col"].sort_values("order")
+    col_order = list(cols["code"])
+    pairs = []
+    for row in rows.itertuples():
+        allowed = row.cols.split() if row.cols else col_order
+        pairs += [(row.code, col) for col in col_order if col in allowed]
+    return pd.DataFrame(pairs, columns=["row", "col"])

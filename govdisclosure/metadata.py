@@ -1,0 +1,221 @@
+"""Report metadata from the text: agency, reporting year, publication date, template, region, level.
+
+Every rule that depends on wording lives in package data: ``levels.csv`` (agency name → level),
+``regions.csv`` (division names and codes) and ``templates.csv`` (labels that mark a template).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import cache
+
+import pandas as pd
+
+from govdisclosure.codebook import read_package_csv
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# "（2026年1月23日）" under a title (shuyang_2025) or "2025年1月17日" after the signature (seed 002).
+_DATE_LINE = re.compile(
+    r"^[（(]?\s*(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[)）]?$"
+)
+_ISO_DATE_LINE = re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})$")
+_TITLE_TAIL = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年\s*度?)?\s*(?:度\s*)?政\s*府\s*信\s*息\s*公\s*开.*$|年\s*度\s*报\s*告.*$"
+)
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
+_AGENCY_END = re.compile(
+    r"(政府|局|委员会|委|办公室|办|厅|中心|院|署|部|管委会|办事处|街道|镇|乡|会|处|所|站|队)$"
+)
+_SENTENCE_PUNCT = re.compile(r"[。，；：！？,;]")
+_MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
+
+
+def _cn_number(text: str) -> int:
+    """二〇二五 → 2025 (digit by digit); 十七 → 17; 十 → 10; 二十 → 20."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+
+
+def parse_date_line(line: str) -> dt.date | None:
+    """A line that is only a date (Arabic or Chinese numerals) → the date, else None."""
+    text = _MARKUP.sub("", line).replace(" ", "")
+    match = _DATE_LINE.match(text) or _ISO_DATE_LINE.match(text)
+    if not match:
+        return None
+    try:
+        return dt.date(_cn_number(match["y"]), _cn_number(match["m"]), _cn_number(match["d"]))
+    except (ValueError, KeyError):
+        return None
+
+
+def _lines(text: str) -> list[str]:
+    return [_MARKUP.sub("", line) for line in text.split("\n") if line.strip()]
+
+
+def find_title(preamble: str) -> str:
+    """The report's title: the first line of the preamble that names a report."""
+    for line in _lines(preamble)[:12]:
+        compact = line.replace(" ", "")
+        if "报告" in compact and ("政府信息公开" in compact or "年度" in compact):
+            return line.strip()
+    return ""
+
+
+def agency_from_title(title: str) -> str:
+    """"郏县白庙乡人民政府 2024 年政府信息公开工作年度 报告" → "郏县白庙乡人民政府"."""
+    compact = re.sub(r"\s+", "", title)
+    year = _YEAR.search(compact)
+    if year and year.start() == 0:  # "2024年XX镇政府信息公开…": the agency follows the year
+        compact = compact[year.end():].lstrip("度")
+    head = _TITLE_TAIL.sub("", compact)
+    head = re.sub(r"(?:19|20)\d{2}年?度?$", "", head)
+    return head.strip("《》“”\"'（）() ")
+
+
+def find_signature(text: str) -> tuple[str, dt.date | None]:
+    """The signing agency and date at the end of the report (seed 002: 襄城区欧庙镇人民政府 / 2025年1月17日)."""
+    lines = _lines(text)[-6:]
+    for i in range(len(lines) - 1, -1, -1):
+        date = parse_date_line(lines[i])
+        if date is None:
+            continue
+        agency = ""
+        if i > 0:
+            candidate = lines[i - 1].replace(" ", "")
+            if (len(candidate) <= 40 and not _SENTENCE_PUNCT.search(candidate)
+                    and _AGENCY_END.search(candidate)):
+                agency = candidate
+        return agency, date
+    return "", None
+
+
+def find_top_date(preamble: str) -> dt.date | None:
+    """A date line among the first lines, as under shuyang_2025's title: "(2026年1月23日)"."""
+    for line in _lines(preamble)[:6]:
+        date = parse_date_line(line)
+        if date is not None:
+            return date
+    return None
+
+
+def choose_agency(from_title: str, from_signature: str) -> str:
+    """Prefer the fuller name when one contains the other (襄城区欧庙镇 → 襄城区欧庙镇人民政府)."""
+    if from_signature and (not from_title or from_title in from_signature):
+        return from_signature
+    return from_title or from_signature
+
+
+def find_year(title: str, preamble: str) -> int | None:
+    """The reporting year: the year in the title, else the statistics period in the preamble."""
+    match = _YEAR.search(title.replace(" ", ""))
+    if match:
+        return int(match.group(1))
+    period = re.search(r"自\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", preamble)
+    if period:
+        return int(period.group(1))
+    match = _YEAR.search(preamble.replace(" ", ""))
+    return int(match.group(1)) if match else None
+
+
+@cache
+def _template_markers() -> tuple[tuple[str, str], ...]:
+    table = read_package_csv("templates.csv")
+    return tuple((r.template, r.marker) for r in table.itertuples())
+
+
+def detect_template(text: str, grid_text: str, year: int | None) -> str:
+    """"2021", "2019", "pre2019" or "unknown", from the labels the report prints (templates.csv)."""
+    compact = re.sub(r"\s+", "", grid_text + "\n" + text)
+    for template, marker in _template_markers():
+        if marker in compact:
+            return template
+    if year is not None and year < 2019:
+        return "pre2019"
+    return "unknown"
+
+
+@cache
+def _regions() -> pd.DataFrame:
+    return read_package_csv("regions.csv")
+
+
+_RANK = {"province": 0, "prefecture": 1, "county": 2}
+_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$")
+
+
+def resolve_region(agency: str) -> dict[str, str]:
+    """Province, city, county and adcode of the places an agency name starts with.
+
+    Full division names are matched anywhere in the name (淮安市洪泽区人民政府); a short name without
+    its suffix (平潭 for 平潭县) only at the very start, where place names stand in agency names —
+    elsewhere short names hit ordinary words. Names shared by several divisions (朝阳区) are kept
+    only when another matched place tells them apart.
+    """
+    empty = {"province": "", "city": "", "county": "", "adcode": ""}
+    if not agency:
+        return empty
+    regions = _regions()
+    hits = regions[[name in agency for name in regions["name"]]]
+    if hits.empty:
+        shorts = regions["name"].str.replace(_SUFFIX, "", regex=True)
+        hits = regions[[len(s) >= 2 and agency.startswith(s) for s in shorts]]
+    if hits.empty:
+        return empty
+    hits = _consistent(hits)
+    if hits.empty:
+        return empty
+    best = hits.assign(rank=hits["level"].map(_RANK)).sort_values("rank").iloc[-1]
+    return {
+        "province": best["province"],
+        "city": best["city"],
+        "county": best["county"],
+        "adcode": best["adcode"],
+    }
+
+
+def _consistent(hits: pd.DataFrame) -> pd.DataFrame:
+    """Keep the divisions that agree with each other; drop names that stay ambiguous."""
+    if len(hits) == 1:
+        return hits
+    broad = hits[hits["level"] != "county"]
+    if not broad.empty:
+        prefixes = [code[:2] if lvl == "province" else code[:4]
+                    for code, lvl in zip(broad["adcode"], broad["level"], strict=True)]
+        narrowed = hits[[any(code.startswith(p) for p in prefixes) for code in hits["adcode"]]]
+        if not narrowed.empty:
+            hits = narrowed
+    counts = hits.groupby("name")["adcode"].transform("count")
+    return hits[counts == 1]
+
+
+@cache
+def _level_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    table = read_package_csv("levels.csv")
+    return tuple((re.compile(r.pattern), r.level) for r in table.itertuples())
+
+
+def agency_level(agency: str, region: dict[str, str]) -> str:
+    """The agency's level from its name (levels.csv); a government takes its place's level."""
+    for pattern, level in _level_rules():
+        if pattern.search(agency):
+            if level != "government":
+                return level
+            code = region.get("adcode", "")
+            if not code:
+                return ""
+            if code.endswith("0000"):
+                return "province"
+            return "prefecture" if code.endswith("00") else "county"
+    return ""
+
+
+def first_of(values: Iterable[str]) -> str:
+    """The first non-empty string."""
+    return next((v for v in values if v), "")

@@ -1,0 +1,87 @@
+"""Small, composable ``str -> str`` normalisation functions (the textacy way).
+
+The source text is never modified: each function returns a new string. Every function except
+:func:`normalize_newlines` keeps the string's length, character for character, so that offsets
+found in the normalised text point at the same characters of the report text.
+:func:`normalize_chars` composes the length-keeping ones; it is what the parsers match against.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+__all__ = [
+    "normalize_chars",
+    "normalize_newlines",
+    "normalize_spaces",
+    "normalize_text",
+    "normalize_variants",
+    "normalize_width",
+]
+
+# Full-width ASCII (U+FF01–U+FF5E) maps onto ASCII by a fixed offset. Chinese brackets （）,
+# colon ：, comma ，, semicolon ； and 、 are kept: the template itself prints （一）, and a comma
+# inside a number ("1，234") is rare next to the comma between clauses. Digits, Latin letters,
+# "．" and "－" are what real tables write full-width (TEMPLATE.md: "２０２４", "（一）" vs "(一)").
+_KEEP_FULL_WIDTH = set("（），：；！？")
+_WIDTH_TABLE = {
+    code: code - 0xFEE0
+    for code in range(0xFF01, 0xFF5F)
+    if chr(code) not in _KEEP_FULL_WIDTH
+}
+# Spaces that print as blank: NBSP (Word-exported HTML), ideographic space U+3000 (indentation in
+# Chinese documents), thin and zero-width spaces. Zero-width ones become a plain space, not
+# nothing, to keep the length.
+_SPACE_TABLE = {
+    ord(ch): " "
+    for ch in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u200b\u202f\u205f\u3000\ufeff"
+}
+_NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
+
+
+@cache
+def _variant_table() -> dict[int, int]:
+    """Traditional/variant → simplified characters (package data, built from OpenCC)."""
+    with resources.files("govdisclosure").joinpath("data/variants.tsv").open(
+        encoding="utf-8"
+    ) as fh:
+        lines = (line for line in fh if not line.startswith("#"))
+        return {ord(r["variant"]): ord(r["simplified"]) for r in csv.DictReader(lines, delimiter="\t")}
+
+
+def normalize_newlines(text: str) -> str:
+    """Unify line endings (CRLF, CR, U+2028/2029, VT, FF, NEL) to ``\\n``.
+
+    This is the only normaliser that may shorten a string; readers apply it while decoding, so
+    the report text that offsets refer to already has ``\\n`` line endings.
+    """
+    return _NEWLINES.sub("\n", text)
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits, Latin letters and ASCII punctuation → half-width (length kept)."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def normalize_spaces(text: str) -> str:
+    """NBSP, U+3000 and other blank characters → an ASCII space (length kept)."""
+    return text.translate(_SPACE_TABLE)
+
+
+def normalize_variants(text: str) -> str:
+    """Traditional and variant characters → simplified (郟县 → 郏县; length kept)."""
+    return text.translate(_variant_table())
+
+
+def normalize_chars(text: str) -> str:
+    """All length-keeping normalisations: width, spaces, variants."""
+    return normalize_variants(normalize_spaces(normalize_width(text)))
+
+
+def normalize_text(text: str) -> str:
+    """Everything, including line endings: the form to compare or display text in."""
+    return normalize_chars(normalize_newlines(text))

@@ -1,0 +1,260 @@
+"""Report and Corpus: the pipeline read → split → extract → check, and its DataFrames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from govdisclosure import metadata as md
+from govdisclosure.checks import check_tables
+from govdisclosure.codebook import TABLES, codebook
+from govdisclosure.errors import ExtractionError, SectionNotFoundError
+from govdisclosure.issues import ISSUE_COLUMNS, Issue, issues_frame
+from govdisclosure.normalize import normalize_chars
+from govdisclosure.readers import Source, format_of, read_source
+from govdisclosure.sections import SECTION_COLUMNS, split_sections
+from govdisclosure.tables import TABLE_COLUMNS, extract_tables
+
+REPORT_COLUMNS = [
+    "report_id", "source_path", "source_format", "agency", "year", "published", "template",
+    "province", "city", "county", "adcode", "level", "n_chars", "n_issues", "title",
+]
+
+
+def report_id_of(data: bytes) -> str:
+    """A stable id: the first 16 hex digits of the SHA-256 of the file's bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Report:
+    """One parsed report. Build it with :func:`read_report`.
+
+    Attributes:
+        report_id: Hash of the file bytes.
+        text: The decoded report text; all offsets point into it.
+        meta: The report's row of the ``reports`` frame, as a dict.
+        sections: The ``sections`` frame (DESIGN.md §4).
+        tables: The long ``tables`` frame: one row per template cell.
+        issues: The ``issues`` frame, empty when every check passes.
+    """
+
+    report_id: str
+    text: str
+    meta: dict[str, object]
+    sections: pd.DataFrame
+    tables: pd.DataFrame
+    issues: pd.DataFrame
+    source: Source = field(repr=False)
+
+    @property
+    def agency(self) -> str:
+        return str(self.meta["agency"])
+
+    @property
+    def year(self) -> int | None:
+        year = self.meta["year"]
+        return None if year is None or pd.isna(year) else int(year)  # type: ignore[arg-type]
+
+    @property
+    def published(self) -> dt.date | None:
+        value = self.meta["published"]
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+    @property
+    def template(self) -> str:
+        return str(self.meta["template"])
+
+    def section(self, code: str) -> str:
+        """The text of one section (``overview``, ``problems`` …).
+
+        Raises:
+            SectionNotFoundError: The report has no such section; the message lists those it has.
+        """
+        found = self.sections[self.sections["section"] == code]
+        if found.empty:
+            have = ", ".join(self.sections["section"])
+            raise SectionNotFoundError(
+                f"{self.meta['source_path']}: no section {code!r}; this report has: {have}"
+            )
+        return str(found["text"].iloc[0])
+
+    def table(self, name: str, *, labels: Literal["code", "zh"] = "code") -> pd.DataFrame:
+        """A wide view of one table: rows × columns in template order.
+
+        Args:
+            name: ``"proactive"``, ``"requests"`` or ``"appeals"``.
+            labels: Index and columns as codes or as the template's Chinese labels.
+        """
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; tables are {', '.join(TABLES)}")
+        cells = self.tables[self.tables["table"] == name]
+        book = codebook(name, template=self.template if self.template in ("2021", "2019") else "2021")  # type: ignore[arg-type]
+        rows = list(book[book["axis"] == "row"].sort_values("order")["code"])
+        cols = list(book[book["axis"] == "col"].sort_values("order")["code"])
+        wide = cells.pivot_table(index="row", columns="col", values="value", aggfunc="first",
+                                 dropna=False)
+        wide = wide.reindex(index=[r for r in rows if r in set(cells["row"])],
+                            columns=[c for c in cols if c in set(cells["col"])])
+        wide.index.name, wide.columns.name = "row", "col"
+        if labels == "zh":
+            names = dict(zip(book["code"], book["label_zh"], strict=True))
+            wide = wide.rename(index=names, columns=names)
+        return wide
+
+    def __repr__(self) -> str:
+        meta = self.meta
+        return (
+            f"<Report {self.report_id} {meta['agency'] or '?'} {meta['year'] or '?'} "
+            f"template={meta['template']} sections={len(self.sections) - 1} "
+            f"cells={len(self.tables)} issues={len(self.issues)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return _report_html(self)
+
+
+def read_report(
+    source: str | Path | bytes,
+    *,
+    format: str | None = None,  # noqa: A002 - the public API name (DESIGN.md §3)
+    name: str | None = None,
+) -> Report:
+    """Read one report file into a :class:`Report`.
+
+    Args:
+        source: A path, or the file's bytes (then ``format`` is required).
+        format: ``"txt"``, ``"md"``, …; taken from the extension when ``source`` is a path.
+        name: A name for error messages and ``source_path`` when ``source`` is bytes.
+
+    Raises:
+        UnsupportedFormatError: The file type cannot be read.
+        ExtractionError: The file is empty, binary, undecodable, or not a report.
+    """
+    if isinstance(source, bytes):
+        if format is None:
+            raise ValueError("read_report(bytes) needs format=, e.g. format='txt'")
+        data, path = source, name or "<bytes>"
+    else:
+        path = str(source)
+        format = format or format_of(path)
+        data = Path(path).read_bytes()
+    return parse_source(read_source(data, format, name=path), report_id_of(data), path)
+
+
+def parse_source(source: Source, report_id: str, source_path: str) -> Report:
+    """Run the stages after reading: split, metadata, tables, checks."""
+    text = source.text
+    normalized = normalize_chars(text)
+    preamble_end = len(text)
+    sections, issues = split_sections(text, normalized, report_id=report_id)
+    if len(sections) > 1:
+        preamble_end = int(sections["start"].iloc[1])
+    preamble = normalized[:preamble_end]
+    title = md.first_of([md.find_title(preamble), str(source.meta.get("title", ""))])
+    grid_text = "\n".join("\t".join(row) for grid in source.grids for row in grid.rows)
+    if len(sections) == 1 and not title and not source.grids:
+        raise ExtractionError(
+            f"{source_path}: no report title, none of the six section headings and no table "
+            "were found; this does not look like a 政府信息公开工作年度报告."
+        )
+    year = md.find_year(title, preamble)
+    template = md.detect_template(normalized, normalize_chars(grid_text), year)
+    if template in ("pre2019", "unknown"):
+        # Reports before the 2019 format have no fixed outline: a missing section is expected.
+        sections, issues = split_sections(text, normalized, report_id=report_id, expect_all=False)
+    sig_agency, sig_date = md.find_signature(normalized)
+    agency = md.choose_agency(md.agency_from_title(title), sig_agency)
+    published = sig_date or md.find_top_date(preamble)
+    region = md.resolve_region(agency)
+    tables = pd.DataFrame(columns=TABLE_COLUMNS)
+    if template in ("2021", "2019"):
+        tables, table_issues = extract_tables(source.grids, template, report_id)
+        issues += table_issues
+        issues += check_tables(tables, template, report_id)
+    elif source.grids and template == "unknown":
+        issues.append(Issue(report_id, "unknown_template", "warning",
+                            "报告含表格，但无法判断其采用 2019 年还是 2021 年格式，表格未读入"))
+    meta: dict[str, object] = {
+        "report_id": report_id,
+        "source_path": source_path,
+        "source_format": source.source_format,
+        "agency": agency,
+        "year": year,
+        "published": pd.Timestamp(published) if published else pd.NaT,
+        "template": template,
+        **region,
+        "level": md.agency_level(agency, region),
+        "n_chars": len(text),
+        "n_issues": len(issues),
+        "title": title,
+    }
+    return Report(
+        report_id=report_id,
+        text=text,
+        meta=meta,
+        sections=_with_id(sections, report_id, SECTION_COLUMNS),
+        tables=_with_id(tables, report_id, TABLE_COLUMNS),
+        issues=issues_frame(issues),
+        source=source,
+    )
+
+
+def _with_id(frame: pd.DataFrame, report_id: str, columns: list[str]) -> pd.DataFrame:
+    out = frame.reindex(columns=columns).copy()
+    out.insert(0, "report_id", report_id)
+    return out.reset_index(drop=True)
+
+
+def reports_frame(metas: list[dict[str, object]]) -> pd.DataFrame:
+    """Report metadata dicts → the ``reports`` frame with the contract's dtypes."""
+    frame = pd.DataFrame(metas, columns=REPORT_COLUMNS)
+    frame["year"] = frame["year"].astype("Int64")
+    frame["published"] = pd.to_datetime(frame["published"])
+    frame["n_chars"] = frame["n_chars"].astype("int64")
+    frame["n_issues"] = frame["n_issues"].astype("int64")
+    return frame
+
+
+def _report_html(rep: Report) -> str:
+    esc = html.escape
+    meta = rep.meta
+    errors = int((rep.issues["severity"] == "error").sum()) if len(rep.issues) else 0
+    banner = ""
+    if len(rep.issues):
+        banner = (
+            f'<div style="background:#fff3cd;padding:4px 8px;border-left:4px solid #d39e00">'
+            f"{len(rep.issues)} issues ({errors} errors): "
+            + esc("; ".join(rep.issues["message"].head(3)))
+            + ("…" if len(rep.issues) > 3 else "") + "</div>"
+        )
+    fields = ["agency", "year", "published", "template", "province", "city", "county", "level"]
+    summary = "".join(
+        f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(_show(meta.get(k)))}</td></tr>"
+        for k in fields
+    )
+    sections = ", ".join(
+        f"{esc(str(r.section))} ({len(str(r.text))} chars)" for r in rep.sections.itertuples()
+    )
+    filled = int(rep.tables["value"].notna().sum()) if len(rep.tables) else 0
+    return (
+        f"<div><b>Report {esc(rep.report_id)}</b> — {esc(str(meta['source_path']))}{banner}"
+        f"<table>{summary}</table><p>Sections: {sections}</p>"
+        f"<p>Tables: {len(rep.tables)} cells, {filled} with numbers</p></div>"
+    )
+
+
+def _show(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+EMPTY_ISSUES = pd.DataFrame(columns=ISSUE_COLUMNS)

@@ -1,0 +1,111 @@
+"""Text → the six sections and the preamble, with offsets (DESIGN.md §2 "split").
+
+Headings are found line by line: a top-level number (一、 二. 三 …) followed by a title that one
+of the patterns in ``data/section_titles.csv`` matches in full, or — without a number — the bare
+canonical title. Sub-headings such as "（一）主动公开情况" never open a section. Sections must come
+in template order; a heading out of order is left to the text of the section it stands in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from govdisclosure.codebook import read_package_csv
+from govdisclosure.issues import Issue
+from govdisclosure.readers.text import is_table_line
+
+SECTION_CODES = ("preamble", "overview", "proactive", "requests", "appeals", "problems", "other")
+SECTION_COLUMNS = ["section", "order", "title", "text", "start", "end"]
+_MAX_HEADING = 60
+_MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
+_TOP_NUMBER = re.compile(r"^(?:第\s*)?[一二三四五六七八九十]{1,2}\s*(?:部分)?\s*[、.．,，:：\s]\s*")
+_NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class _Heading:
+    code: str
+    order: int
+    title: str
+    start: int  # heading line start
+    body: int  # first character after the heading line
+
+
+@cache
+def _patterns() -> tuple[tuple[str, int, re.Pattern[str], str], ...]:
+    table = read_package_csv("section_titles.csv")
+    return tuple(
+        (r.code, int(r.order), re.compile(r.pattern), r.bare) for r in table.itertuples()
+    )
+
+
+def classify_heading(line: str) -> str | None:
+    """The section code a heading line opens, or None if the line is no top-level heading."""
+    text = _MARKUP.sub("", line)
+    if not text or len(text) > _MAX_HEADING:
+        return None
+    numbered = _TOP_NUMBER.match(text)
+    key = _NOISE.sub("", text[numbered.end():] if numbered else text)
+    for code, _order, pattern, bare in _patterns():
+        if numbered and pattern.fullmatch(key):
+            return code
+        if not numbered and key == bare:
+            return code
+    return None
+
+
+def find_headings(text: str) -> list[_Heading]:
+    """Section headings in template order (the first acceptable one for each section)."""
+    orders = {code: order for code, order, _p, _b in _patterns()}
+    found: list[_Heading] = []
+    offset = 0
+    last_order = 0
+    for line in text.split("\n"):
+        code = None if is_table_line(line) else classify_heading(line)
+        if code is not None and orders[code] > last_order:
+            found.append(_Heading(code, orders[code], line.strip(), offset, offset + len(line) + 1))
+            last_order = orders[code]
+        offset += len(line) + 1
+    return found
+
+
+def split_sections(
+    text: str, normalized: str, *, report_id: str = "", expect_all: bool = True
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Split a report into its preamble and six sections.
+
+    Args:
+        text: The report text (titles are taken from it as printed).
+        normalized: ``normalize_chars(text)``, same length; headings are matched and section
+            texts are taken from it.
+        report_id: Written into the issue rows.
+        expect_all: Report a missing section as a ``warning`` (True) or as ``info`` (False, for
+            reports that predate the fixed format).
+
+    Returns:
+        The sections frame (without ``report_id``) and one issue per missing section.
+    """
+    headings = find_headings(normalized)
+    rows = []
+    first = headings[0].start if headings else len(text)
+    rows.append(("preamble", 0, "", normalized[:first], 0, first))
+    for i, head in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(text)
+        body = min(head.body, end)
+        rows.append((head.code, head.order, text[head.start:head.body].strip(),
+                     normalized[body:end], body, end))
+    frame = pd.DataFrame(rows, columns=SECTION_COLUMNS)
+    found = {h.code for h in headings}
+    issues = [
+        Issue(report_id=report_id, check="missing_section",
+              severity="warning" if expect_all else "info",
+              message=f"未找到第{'一二三四五六'[order - 1]}部分“{bare}”的标题",
+              row=code)
+        for code, order, _pattern, bare in _patterns()
+        if code not in found
+    ]
+    return frame, issues

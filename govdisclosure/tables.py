@@ -1,0 +1,326 @@
+"""Grids → the long ``tables`` frame: one row per template cell, codes from the codebook.
+
+The readers hand over raw grids; this stage decides which rows belong to which of the three
+tables, which printed label is which codebook row, and which cell is which column. A value that
+cannot be placed with confidence is reported as an issue, never guessed (DESIGN.md §6).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from govdisclosure.codebook import codebook, label_key, match_label, template_cells
+from govdisclosure.issues import Issue
+from govdisclosure.readers.source import Grid
+from govdisclosure.values import is_value_like, parse_cell
+
+TABLE_COLUMNS = ["table", "row", "col", "value", "raw", "row_label", "col_label"]
+
+# Label keys that open a table, whichever grid (or page) the rows come in: the proactive table
+# opens with its 第二十条 block heads or 信息内容 header; the requests table with its 勾稽关系 note or
+# its first rows; the appeals table with 行政复议/行政诉讼 (TEMPLATE.md).
+_OPENERS = (
+    ("proactive", ("第二十条", "信息内容")),
+    ("requests", ("勾稽关系", "申请人情况", "本年新收", "上年结转")),
+    ("appeals", ("行政复议", "行政诉讼")),
+)
+_APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
+_APPEALS_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+@dataclass
+class _Row:
+    """One grid row split into its label cells and the value cells after the last label."""
+
+    labels: list[str]
+    values: list[str]
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.labels)
+
+
+@dataclass
+class _TableState:
+    """What has been read of one table so far."""
+
+    cells: dict[tuple[str, str], tuple[float, str, str, str]] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+    header_cols: list[str] = field(default_factory=list)
+    header_labels: list[str] = field(default_factory=list)
+    seen: bool = False
+
+
+def split_row(cells: Sequence[str]) -> _Row:
+    """Separate label cells from the value cells that follow the last label."""
+    last_label = -1
+    for i, cell in enumerate(cells):
+        if cell.strip() and not is_value_like(cell):
+            last_label = i
+    labels = [c.strip() for c in cells[: last_label + 1] if c.strip()]
+    return _Row(labels=labels, values=[c.strip() for c in cells[last_label + 1 :]])
+
+
+def fit_values(values: list[str], expected: int) -> list[str] | None:
+    """Drop blank cells at the edges until ``expected`` remain; None if that is not possible.
+
+    Text tables put blank cells under labels that span rows and a trailing blank at the end of
+    lines (seed 000); those blanks are structure, not data. Interior blanks stay: they are blank
+    data cells. If fewer than ``expected`` cells remain, the blanks that are missing cannot be
+    placed, so the row is not read.
+    """
+    vals = list(values)
+    while len(vals) > expected and vals and not vals[-1]:
+        vals.pop()
+    while len(vals) > expected and vals and not vals[0]:
+        vals.pop(0)
+    return vals if len(vals) == expected else None
+
+
+def _opener(row: _Row) -> str | None:
+    text = label_key("".join(row.labels))
+    for table, keys in _OPENERS:
+        if any(key in text for key in keys):
+            return table
+    return None
+
+
+class TableExtractor:
+    """Reads the three tables of one report from its grids."""
+
+    def __init__(self, template: str, report_id: str = "") -> None:
+        self.template = template
+        self.report_id = report_id
+        self.state = {name: _TableState() for name in ("proactive", "requests", "appeals")}
+        self.issues: list[Issue] = []
+        self._labels = {
+            (row.table, row.axis, row.code): row.label_short
+            for row in codebook(None, template=template).itertuples()
+        }
+
+    # -- issue helpers -------------------------------------------------------------------
+    def _issue(self, check: str, severity: str, table: str, message: str, **kw: object) -> None:
+        self.issues.append(
+            Issue(report_id=self.report_id, check=check, severity=severity, table=table,
+                  message=message, **kw)  # type: ignore[arg-type]
+        )
+
+    def _table_zh(self, table: str) -> str:
+        return self._labels.get((table, "table", table), table)
+
+    # -- reading -------------------------------------------------------------------------
+    def read(self, grids: Iterable[Grid]) -> pd.DataFrame:
+        """Read every grid and return the long frame of all template cells."""
+        current: str | None = None
+        pending: list[str] = []
+        for grid in grids:
+            for cells in grid.rows:
+                row = split_row(cells)
+                opened = _opener(row)
+                if opened and opened != current:
+                    current = opened
+                    pending = []
+                if current is None:
+                    continue
+                self.state[current].seen = True
+                handled = getattr(self, f"_read_{current}")(row, pending)
+                if handled:
+                    pending = []
+                elif row.labels and not any(v for v in row.values):
+                    pending.append(row.label)
+        return self._assemble()
+
+    def _place(self, table: str, row_code: str, cols: Sequence[str], values: Sequence[str],
+               row_label: str, col_labels: Sequence[str]) -> None:
+        for col, raw, col_label in zip(cols, values, col_labels, strict=True):
+            key = (row_code, col)
+            if key in self.state[table].cells:
+                self._issue(
+                    "duplicate_cell", "warning", table,
+                    f"{self._table_zh(table)}{row_label}·{col_label}：同一单元格出现两次，保留第一次的值"
+                    f"（重复值 {raw!r}）",
+                    row=row_code, col=col, reported=raw,
+                )
+                continue
+            value, kind = parse_cell(raw)
+            if kind == "invalid":
+                self._issue(
+                    "non_numeric_cell", "error", table,
+                    f"{self._table_zh(table)}{row_label}·{col_label}：单元格“{raw}”不是数字",
+                    row=row_code, col=col, reported=raw,
+                )
+            self.state[table].cells[key] = (value, raw, row_label, col_label)
+
+    def _match_row(self, table: str, row: _Row, pending: list[str]) -> tuple[str | None, str]:
+        """Match the most specific label first, then labels wrapped over preceding lines."""
+        candidates = []
+        if row.labels:
+            candidates.append(row.labels[-1])
+            candidates.append("".join(row.labels))
+        for n in range(1, len(pending) + 1):
+            candidates.append("".join(pending[-n:]) + "".join(row.labels))
+        for label in candidates:
+            code = match_label(label_key(label), table, "row", self.template)
+            if code:
+                return code, label
+        return None, row.label or "".join(pending)
+
+    def _unplaced(self, table: str, row: _Row, pending: list[str], reason: str) -> None:
+        label = row.label or "".join(pending) or "（无行标签）"
+        values = [v for v in row.values if v]
+        self._issue(
+            "unplaced_values", "error", table,
+            f"{self._table_zh(table)}“{label}”：{reason}；数值 {' '.join(values)} 未读入",
+            reported=" ".join(values),
+        )
+
+    def _read_proactive(self, row: _Row, pending: list[str]) -> bool:
+        key = label_key(row.labels[0]) if row.labels else ""
+        if key.startswith("信息内容"):
+            st = self.state["proactive"]
+            st.header_labels = row.labels[1:]
+            st.header_cols = []
+            for label in st.header_labels:
+                code = match_label(label_key(label), "proactive", "col", self.template)
+                if code is None:
+                    self._issue("unknown_col_label", "error", "proactive",
+                                f"{self._table_zh('proactive')}：无法识别列标题“{label}”",
+                                reported=label)
+                st.header_cols.append(code or "")
+            return True
+        if not any(row.values) or key.startswith("第二十条"):
+            return False
+        code, label = self._match_row("proactive", row, pending)
+        st = self.state["proactive"]
+        if code is None:
+            self._unplaced("proactive", row, pending, "无法识别的行标签")
+            return True
+        if not st.header_cols or "" in st.header_cols:
+            self._unplaced("proactive", row, pending, "所在区块没有可识别的列标题")
+            return True
+        values = fit_values(row.values, len(st.header_cols))
+        if values is None:
+            self._unplaced("proactive", row, pending,
+                           f"该行有 {len([v for v in row.values if v])} 个数值，列标题有 "
+                           f"{len(st.header_cols)} 列，空白单元格无法定位")
+            return True
+        self._place("proactive", code, st.header_cols, values, label, st.header_labels)
+        return True
+
+    def _read_requests(self, row: _Row, pending: list[str]) -> bool:
+        st = self.state["requests"]
+        if not any(row.values):
+            st.header.append(row.label)
+            return False
+        if not st.cells and not st.header_cols:
+            self._check_requests_header(st.header)
+        code, label = self._match_row("requests", row, pending)
+        if code is None:
+            self._unplaced("requests", row, pending, "无法识别的行标签")
+            return True
+        cols = self._cols("requests")
+        values = fit_values(row.values, len(cols))
+        if values is None:
+            self._unplaced("requests", row, pending,
+                           f"该行有 {len(row.values)} 个单元格，应为 {len(cols)} 列，空白单元格无法定位")
+            return True
+        self._place("requests", code, cols, values, label,
+                    [self._labels[("requests", "col", c)] for c in cols])
+        return True
+
+    def _read_appeals(self, row: _Row, pending: list[str]) -> bool:
+        if not any(row.values):
+            return False
+        cols = list(_APPEALS_COLS)
+        col_labels = [self._labels[("appeals", "col", c)] for c in cols]
+        if not row.labels:
+            values = fit_values(row.values, len(_APPEALS_ROWS) * len(cols))
+            if values is None:
+                self._unplaced("appeals", row, pending,
+                               f"该行有 {len([v for v in row.values if v])} 个数值，应为 15 个")
+                return True
+            for i, row_code in enumerate(_APPEALS_ROWS):
+                self._place("appeals", row_code, cols, values[i * 5 : i * 5 + 5],
+                            self._labels[("appeals", "row", row_code)], col_labels)
+            return True
+        code, label = self._match_row("appeals", row, pending)
+        values = fit_values(row.values, len(cols))
+        if code is None or values is None:
+            self._unplaced("appeals", row, pending, "无法识别的行标签或数值个数不为 5")
+            return True
+        self._place("appeals", code, cols, values, label, col_labels)
+        return True
+
+    def _check_requests_header(self, header: list[str]) -> None:
+        """Warn when the printed header does not show the template's seven applicant columns.
+
+        Header words are often split over rows ("商业 | 科研" then "企业 | 机构", seed 002), so the
+        check looks for the distinctive start of each column label anywhere in the header.
+        """
+        st = self.state["requests"]
+        st.header_cols = self._cols("requests")
+        text = label_key("".join(header))
+        missing = [
+            self._labels[("requests", "col", c)] for c in st.header_cols
+            if label_key(self._labels[("requests", "col", c)])[:2] not in text
+        ]
+        if missing:
+            self._issue(
+                "header_not_recognised", "warning", "requests",
+                f"{self._table_zh('requests')}：表头中未见列“{'、'.join(missing)}”，"
+                "按全国统一格式的列序（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计）读取",
+            )
+
+    def _cols(self, table: str) -> list[str]:
+        book = codebook(table, template=self.template)  # type: ignore[arg-type]
+        return list(book[book["axis"] == "col"].sort_values("order")["code"])
+
+    # -- output --------------------------------------------------------------------------
+    def _assemble(self) -> pd.DataFrame:
+        records = []
+        for table, st in self.state.items():
+            if not st.seen:
+                self._issue("missing_table", "error", table,
+                            f"{self._table_zh(table)}：报告中未找到该表格")
+                continue
+            missing = []
+            for cell in template_cells(table, self.template).itertuples():
+                row_label = self._labels[(table, "row", cell.row)]
+                col_label = self._labels[(table, "col", cell.col)]
+                found = st.cells.get((cell.row, cell.col))
+                if found is None:
+                    missing.append(f"{row_label}·{col_label}")
+                    records.append((table, cell.row, cell.col, math.nan, "", row_label, col_label))
+                else:
+                    value, raw, printed_row, printed_col = found
+                    records.append((table, cell.row, cell.col, value, raw, printed_row, printed_col))
+            if missing:
+                self._issue(
+                    "missing_cells", "error", table,
+                    f"{self._table_zh(table)}：{len(missing)} 个单元格未能读出："
+                    + "、".join(missing[:10]) + ("等" if len(missing) > 10 else ""),
+                    reported=str(len(missing)),
+                )
+        frame = pd.DataFrame.from_records(records, columns=TABLE_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        return frame
+
+
+def extract_tables(grids: Iterable[Grid], template: str, report_id: str = "") -> tuple[pd.DataFrame, list[Issue]]:
+    """Read the three tables from a report's grids.
+
+    Args:
+        grids: The grids a reader found, in document order.
+        template: ``"2021"`` or ``"2019"`` (pick the codebook).
+        report_id: Written into the issue rows.
+
+    Returns:
+        The long table frame (without ``report_id``) and the issues met on the way.
+    """
+    extractor = TableExtractor(template, report_id)
+    frame = extractor.read(grids)
+    return frame, extractor.issues

@@ -1,0 +1,41 @@
+"""Cell text → number: placeholders, notes and thousands separators (TEMPLATE.md)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal
+
+from govdisclosure.normalize import normalize_chars
+
+CellKind = Literal["number", "blank", "invalid"]
+
+# Printed for "nothing here" (TEMPLATE.md): empty, slash, dashes, 无.
+PLACEHOLDERS = frozenset({"", "/", "／", "—", "——", "-", "--", "–", "无", "\\", "－"})
+# A number, optionally with thousands separators and decimals, optionally followed by a unit or a
+# bracketed note: "22（其中修订16件）" (TEMPLATE.md), "18651.06", "1,234", "5件".
+_NUMBER = re.compile(
+    r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?:件|条|个|次|万元|元)?\s*"
+    r"(?P<note>[（(].*[)）])?"
+)
+
+
+def parse_cell(raw: str) -> tuple[float, CellKind]:
+    """Read one table cell.
+
+    Returns:
+        ``(value, kind)``: the number and ``"number"``; NaN and ``"blank"`` for a placeholder;
+        NaN and ``"invalid"`` for text that is neither.
+    """
+    text = normalize_chars(raw).strip()
+    if text in PLACEHOLDERS:
+        return math.nan, "blank"
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        return math.nan, "invalid"
+    return float(match["num"].replace(",", "")), "number"
+
+
+def is_value_like(raw: str) -> bool:
+    """True when a cell reads as a number or a placeholder (so it is not a label)."""
+    return parse_cell(raw)[1] != "invalid"
