@@ -56,27 +56,35 @@ class _TableState:
 
 
 def split_row(cells: Sequence[str]) -> _Row:
-    """Separate label cells from the value cells that follow the last label."""
-    last_label = -1
-    for i, cell in enumerate(cells):
-        if cell.strip() and not is_value_like(cell):
-            last_label = i
+    """Separate the label cells from the value cells that follow them.
+
+    Labels stand before the numbers; a text cell after the first number is a value that is not a
+    number ("两件"), reported later as such rather than taken for a label.
+    """
+    first_value = next(
+        (i for i, c in enumerate(cells) if c.strip() and is_value_like(c)), len(cells)
+    )
+    last_label = max(
+        (i for i, c in enumerate(cells[:first_value]) if c.strip()), default=-1
+    )
     labels = [c.strip() for c in cells[: last_label + 1] if c.strip()]
     return _Row(labels=labels, values=[c.strip() for c in cells[last_label + 1 :]])
 
 
-def fit_values(values: list[str], expected: int) -> list[str] | None:
-    """Drop blank cells at the edges until ``expected`` remain; None if that is not possible.
+def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> list[str] | None:
+    """The row's ``expected`` value cells, or None when blank cells cannot be placed.
 
-    Text tables put blank cells under labels that span rows and a trailing blank at the end of
-    lines (seed 000); those blanks are structure, not data. Interior blanks stay: they are blank
-    data cells. If fewer than ``expected`` cells remain, the blanks that are missing cannot be
-    placed, so the row is not read.
+    Text tables (``aligned=False``) put blank cells under labels that span rows and a blank at
+    the end of lines (seed 000, seed 002's trailing "||"): blanks at the edges are structure, so
+    they are dropped, and what remains must be exactly ``expected`` cells — interior blanks are
+    blank data cells. A text row with six numbers for seven columns is not read: which column is
+    missing cannot be known. Markup tables (``aligned=True``) keep their columns, so only surplus
+    blanks at the edges are dropped.
     """
     vals = list(values)
-    while len(vals) > expected and vals and not vals[-1]:
+    while vals and not vals[-1] and (not aligned or len(vals) > expected):
         vals.pop()
-    while len(vals) > expected and vals and not vals[0]:
+    while vals and not vals[0] and (not aligned or len(vals) > expected):
         vals.pop(0)
     return vals if len(vals) == expected else None
 
@@ -97,6 +105,7 @@ class TableExtractor:
         self.report_id = report_id
         self.state = {name: _TableState() for name in ("proactive", "requests", "appeals")}
         self.issues: list[Issue] = []
+        self._aligned = False
         self._labels = {
             (row.table, row.axis, row.code): row.label_short
             for row in codebook(None, template=template).itertuples()
@@ -118,6 +127,7 @@ class TableExtractor:
         current: str | None = None
         pending: list[str] = []
         for grid in grids:
+            self._aligned = grid.aligned
             for cells in grid.rows:
                 row = split_row(cells)
                 opened = _opener(row)
@@ -202,7 +212,7 @@ class TableExtractor:
         if not st.header_cols or "" in st.header_cols:
             self._unplaced("proactive", row, pending, "所在区块没有可识别的列标题")
             return True
-        values = fit_values(row.values, len(st.header_cols))
+        values = fit_values(row.values, len(st.header_cols), aligned=self._aligned)
         if values is None:
             self._unplaced("proactive", row, pending,
                            f"该行有 {len([v for v in row.values if v])} 个数值，列标题有 "
@@ -223,7 +233,7 @@ class TableExtractor:
             self._unplaced("requests", row, pending, "无法识别的行标签")
             return True
         cols = self._cols("requests")
-        values = fit_values(row.values, len(cols))
+        values = fit_values(row.values, len(cols), aligned=self._aligned)
         if values is None:
             self._unplaced("requests", row, pending,
                            f"该行有 {len(row.values)} 个单元格，应为 {len(cols)} 列，空白单元格无法定位")
@@ -238,7 +248,7 @@ class TableExtractor:
         cols = list(_APPEALS_COLS)
         col_labels = [self._labels[("appeals", "col", c)] for c in cols]
         if not row.labels:
-            values = fit_values(row.values, len(_APPEALS_ROWS) * len(cols))
+            values = fit_values(row.values, len(_APPEALS_ROWS) * len(cols), aligned=self._aligned)
             if values is None:
                 self._unplaced("appeals", row, pending,
                                f"该行有 {len([v for v in row.values if v])} 个数值，应为 15 个")
@@ -248,7 +258,7 @@ class TableExtractor:
                             self._labels[("appeals", "row", row_code)], col_labels)
             return True
         code, label = self._match_row("appeals", row, pending)
-        values = fit_values(row.values, len(cols))
+        values = fit_values(row.values, len(cols), aligned=self._aligned)
         if code is None or values is None:
             self._unplaced("appeals", row, pending, "无法识别的行标签或数值个数不为 5")
             return True
