@@ -136,7 +136,8 @@ def _value_issues(tables: pd.DataFrame, template: str, labels: dict, report_id: 
         if math.isnan(value):
             continue
         kind = types.get((cell.table, cell.col), "count")
-        where = f"{labels[(cell.table, 'table', cell.table)]}{labels[(cell.table, 'row', cell.row)]}·{labels[(cell.table, 'col', cell.col)]}"
+        where = (f"{labels[(cell.table, 'table', cell.table)]}{labels[(cell.table, 'row', cell.row)]}"
+                 f"·{labels[(cell.table, 'col', cell.col)]}")
         if value < 0 and kind != "signed":
             issues.append(Issue(report_id, "negative_value", "error",
                                 f"{where}：数值 {format_number(value)} 为负数", cell.table,

@@ -124,7 +124,7 @@ class Report:
 def read_report(
     source: str | Path | bytes,
     *,
-    format: str | None = None,  # noqa: A002 - the public API name (DESIGN.md §3)
+    format: str | None = None,
     name: str | None = None,
 ) -> Report:
     """Read one report file into a :class:`Report`.
