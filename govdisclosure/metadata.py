@@ -61,9 +61,16 @@ def _lines(text: str) -> list[str]:
 
 def find_title(preamble: str) -> str:
     """The report's title: the first line of the preamble that names a report."""
-    for line in _lines(preamble)[:12]:
+    lines = _lines(preamble)[:12]
+    for i, line in enumerate(lines):
         compact = line.replace(" ", "")
         if "报告" in compact and ("政府信息公开" in compact or "年度" in compact):
+            # A title set on two lines, the agency above the year ("淮安市人民政府" /
+            # "2024 年政府信息公开工作年度报告", huaian_2024.pdf and hongze_2023.pdf): join them.
+            previous = lines[i - 1].replace(" ", "") if i > 0 else ""
+            if (_YEAR.match(compact) and len(previous) <= 30
+                    and not _SENTENCE_PUNCT.search(previous) and _AGENCY_END.search(previous)):
+                return f"{lines[i - 1].strip()}{line.strip()}"
             return line.strip()
     return ""
 

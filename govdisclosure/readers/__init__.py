@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from govdisclosure.errors import UnsupportedFormatError
+from govdisclosure.readers.pdf import read_pdf
 from govdisclosure.readers.source import Grid, Source
 from govdisclosure.readers.text import read_text
 
@@ -22,6 +23,7 @@ READERS: dict[str, tuple[str, Reader]] = {
     ".text": ("txt", read_text),
     ".md": ("md", read_text),
     ".markdown": ("md", read_text),
+    ".pdf": ("pdf", read_pdf),
 }
 # Formats people will try, with the way out (DESIGN.md §8: .doc needs LibreOffice).
 _ADVICE = {
@@ -52,7 +54,7 @@ def _unsupported_message(name: str, suffix: str) -> str:
 
 def read_source(data: bytes, source_format: str, *, name: str = "<bytes>") -> Source:
     """Run the reader for ``source_format`` (``"txt"``, ``"md"``, …) on the file's bytes."""
-    for suffix, (fmt, reader) in READERS.items():
+    for fmt, reader in READERS.values():
         if fmt == source_format:
             return reader(data, source_format=fmt, name=name)
     raise UnsupportedFormatError(_unsupported_message(name, "." + source_format))
