@@ -30,6 +30,9 @@ _AGENCY_END = re.compile(
     r"(政府|局|委员会|委|办公室|办|厅|中心|院|署|部|管委会|办事处|街道|镇|乡|会|处|所|站|队)$"
 )
 _SENTENCE_PUNCT = re.compile(r"[。，；：！？,;]")
+_YEAR_END = re.compile(r"(?:19|20)\d{2}\s*年\s*度?$")
+# The longest real title seen is about 40 characters; a longer line is running text.
+_MAX_TITLE = 60
 _MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
 
 
@@ -64,12 +67,22 @@ def find_title(preamble: str) -> str:
     lines = _lines(preamble)[:12]
     for i, line in enumerate(lines):
         compact = line.replace(" ", "")
+        if len(compact) > _MAX_TITLE or "。" in compact:
+            # A sentence is no title: pingtan_2025.html prints its title only in the page chrome
+            # and its body opens "本报告根据《…条例》…编制。本报告共分6个部分…".
+            continue
         if "报告" in compact and ("政府信息公开" in compact or "年度" in compact):
             # A title set on two lines, the agency above the year ("淮安市人民政府" /
             # "2024 年政府信息公开工作年度报告", huaian_2024.pdf and hongze_2023.pdf): join them.
             previous = lines[i - 1].replace(" ", "") if i > 0 else ""
             if (_YEAR.match(compact) and len(previous) <= 30
                     and not _SENTENCE_PUNCT.search(previous) and _AGENCY_END.search(previous)):
+                return f"{lines[i - 1].strip()}{line.strip()}"
+            # The year ends the line above ("平潭综合实验区2018年度" / "政府信息公开工作年度报告",
+            # pingtan_2018.html sets its title in two <p>): join them too.
+            if _YEAR_END.search(previous) and len(previous) <= 30 and not _SENTENCE_PUNCT.search(
+                previous
+            ):
                 return f"{lines[i - 1].strip()}{line.strip()}"
             return line.strip()
     return ""

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from govdisclosure.errors import UnsupportedFormatError
+from govdisclosure.readers.docx import read_docx
+from govdisclosure.readers.html import read_html
 from govdisclosure.readers.pdf import read_pdf
 from govdisclosure.readers.source import Grid, Source
 from govdisclosure.readers.text import read_text
@@ -23,6 +25,10 @@ READERS: dict[str, tuple[str, Reader]] = {
     ".text": ("txt", read_text),
     ".md": ("md", read_text),
     ".markdown": ("md", read_text),
+    ".html": ("html", read_html),
+    ".htm": ("html", read_html),
+    ".shtml": ("html", read_html),
+    ".docx": ("docx", read_docx),
     ".pdf": ("pdf", read_pdf),
 }
 # Formats people will try, with the way out (DESIGN.md §8: .doc needs LibreOffice).
