@@ -15,6 +15,7 @@ import pandas as pd
 
 from govdisclosure.codebook import codebook, label_key, match_label, template_cells
 from govdisclosure.issues import Issue
+from govdisclosure.placement import Decision, Floating, resolve_floating
 from govdisclosure.readers.source import Grid
 from govdisclosure.values import is_value_like, parse_cell
 
@@ -53,6 +54,11 @@ class _TableState:
     header_cols: list[str] = field(default_factory=list)
     header_labels: list[str] = field(default_factory=list)
     seen: bool = False
+    # Rows whose labels named no template row, kept until the table is read (requests only):
+    # placement.py places them by the labelled rows around them (shanghai_kewei_2024.md).
+    n_rows: int = 0
+    anchors: list[tuple[int, str]] = field(default_factory=list)
+    floating: list[Floating] = field(default_factory=list)
 
 
 def split_row(cells: Sequence[str]) -> _Row:
@@ -190,9 +196,21 @@ class TableExtractor:
 
     def _read_proactive(self, row: _Row, pending: list[str]) -> bool:
         key = label_key(row.labels[0]) if row.labels else ""
+        header = None
         if key.startswith("信息内容"):
+            # "信息内容本年处理决定数量" in one cell: the header of a block that lost its cell
+            # borders (shanghai_kewei_2024.md prints its （五）（六）（八） blocks as plain lines).
+            glued = row.labels[0].split("信息内容", 1)[-1].strip()
+            header = ([glued] if glued else []) + row.labels[1:]
+        elif row.labels and not any(row.values) and all(
+            match_label(label_key(lb), "proactive", "col", self.template) for lb in row.labels
+        ):
+            # A header row whose "信息内容" cell came out empty: pdfplumber returns None there
+            # for the block continued on hongze_2023.pdf's page 3.
+            header = row.labels
+        if header is not None:
             st = self.state["proactive"]
-            st.header_labels = row.labels[1:]
+            st.header_labels = header
             st.header_cols = []
             for label in st.header_labels:
                 code = match_label(label_key(label), "proactive", "col", self.template)
@@ -229,24 +247,58 @@ class TableExtractor:
         if not st.cells and not st.header_cols:
             self._check_requests_header(st.header)
         code, label = self._match_row("requests", row, pending)
-        if code is None:
-            self._unplaced("requests", row, pending, "无法识别的行标签")
-            return True
         cols = self._cols("requests")
         values = fit_values(row.values, len(cols), aligned=self._aligned)
+        st.n_rows += 1
+        if code is None or not row.labels:
+            if row.labels and match_label(label_key(row.labels[-1]), "requests", "group",
+                                          self.template):
+                # A group label with numbers of its own: hongze_2023.pdf prints （六）其他处理 as
+                # one row (the 2019 layout) inside a 2021 table; its numbers belong to no one
+                # of the three sub-rows.
+                self._unplaced("requests", row, pending,
+                               "分组标题本身带有数值（如 2019 年格式的（六）其他处理单行），"
+                               "无法分配到本表格式的各分项")
+                return True
+            # No label of its own (or one that names no row): placed after the whole table is
+            # read, from the labelled rows around it (placement.py). A label wrapped above it
+            # is only a hint: in fragmented text it may belong to another row.
+            st.floating.append(Floating(
+                seq=st.n_rows, cells=tuple(row.values),
+                values=None if values is None else tuple(values),
+                label=row.label, hint=code if not row.labels else None,
+            ))
+            return True
         if values is None:
             self._unplaced("requests", row, pending,
                            f"该行有 {len(row.values)} 个单元格，应为 {len(cols)} 列，空白单元格无法定位")
             return True
+        st.anchors.append((st.n_rows, code))
         self._place("requests", code, cols, values, label,
                     [self._labels[("requests", "col", c)] for c in cols])
         return True
 
     def _read_appeals(self, row: _Row, pending: list[str]) -> bool:
+        st = self.state["appeals"]
         if not any(row.values):
+            codes = [match_label(label_key(lb), "appeals", "col", self.template)
+                     for lb in row.labels]
+            if len(codes) == len(_APPEALS_COLS) and set(codes) == set(_APPEALS_COLS):
+                # One block's own header ("结果维持 | 结果纠正 | … | 总计"), as in the three small
+                # tables of shuyang_2025.txt: its order is the order of the numbers below it.
+                st.header_cols, st.header_labels = list(codes), list(row.labels)  # type: ignore[arg-type]
             return False
         cols = list(_APPEALS_COLS)
         col_labels = [self._labels[("appeals", "col", c)] for c in cols]
+        if not row.labels and len([v for v in row.values if v]) <= len(cols):
+            block = self._appeals_block(pending)
+            values = fit_values(row.values, len(cols), aligned=self._aligned)
+            if block is not None and values is not None:
+                if st.header_cols:
+                    cols, col_labels = st.header_cols, st.header_labels
+                self._place("appeals", block, cols, values,
+                            self._labels[("appeals", "row", block)], col_labels)
+                return True
         if not row.labels:
             values = fit_values(row.values, len(_APPEALS_ROWS) * len(cols), aligned=self._aligned)
             if values is None:
@@ -264,6 +316,88 @@ class TableExtractor:
             return True
         self._place("appeals", code, cols, values, label, col_labels)
         return True
+
+    def _appeals_block(self, pending: list[str]) -> str | None:
+        """The appeals row named by the nearest heading above a row of five numbers.
+
+        shuyang_2025.txt prints each block as its own small table under "### 行政复议",
+        "### 行政诉讼（未经复议直接起诉）", "### 行政诉讼（复议后起诉）". A heading naming two
+        blocks ("行政复议行政诉讼") decides nothing.
+        """
+        names = {
+            code: label_key(self._labels[("appeals", "row", code)]).split("·")[-1]
+            for code in _APPEALS_ROWS
+        }
+        names = {code: label_key(name.split("行政诉讼")[-1]) for code, name in names.items()}
+        for label in reversed(pending):
+            key = label_key(label)
+            found = [code for code, name in names.items() if name and name in key]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
+        return None
+
+    def _resolve_requests(self) -> None:
+        """Place the requests rows that had no recognised label (placement.py) and say how."""
+        st = self.state["requests"]
+        if not st.floating:
+            return
+        cols = self._cols("requests")
+        book = codebook("requests", template=self.template)  # type: ignore[arg-type]
+        row_order = list(book[book["axis"] == "row"].sort_values("order")["code"])
+        filled = {row for row, _col in st.cells}
+        decisions = resolve_floating(st.floating, st.anchors, row_order, filled,
+                                     lambda extra: self._rule_failures(extra, cols))
+        col_labels = [self._labels[("requests", "col", c)] for c in cols]
+        for d in decisions:
+            if d.code is not None and d.row.values is not None:
+                self._place("requests", d.code, cols, d.row.values,
+                            self._labels[("requests", "row", d.code)], col_labels)
+                self._placement_issue(d)
+            elif d.how == "unplaced":
+                row = _Row(labels=[d.row.label] if d.row.label else [], values=list(d.row.cells))
+                self._unplaced("requests", row, [], d.reason)
+
+    def _placement_issue(self, d: Decision) -> None:
+        zh = self._table_zh("requests")
+
+        def name(code: str) -> str:
+            return f"“{self._labels[('requests', 'row', code)]}”" if code else ""
+
+        numbers = " ".join(v for v in (d.row.values or ()) if v)
+        what = (f"行标签“{d.row.label}”无法识别的一行" if d.row.label
+                else "没有行标签的一行")
+        around = "、".join(x for x in (name(d.before) and f"上方有标签的行{name(d.before)}",
+                                       name(d.after) and f"下方有标签的行{name(d.after)}") if x)
+        if d.how == "order":
+            why = f"{around}之间空缺 {len(d.gap)} 行，按表格行序只有这一种放置方式"
+        elif d.how == "label":
+            why = f"{around}之间按行序有多种放置方式，按该行上方折行的行标签确定"
+        else:
+            why = (f"{around}之间按行序有 {d.alternatives} 种放置方式，"
+                   "只有这一种最符合算术规则（勾稽关系）")
+        if d.hint_ignored:
+            why += "；该行上方散落的行标签与此位置不符，未采用"
+        self._issue(
+            "placed_by_rules" if d.how == "rules" else "placed_by_order",
+            "warning" if d.row.label else "info", "requests",
+            f"{zh}：{what}（数值 {numbers}）归入{name(d.code or '')}——{why}",
+            row=d.code or "", reported=numbers,
+        )
+
+    def _rule_failures(self, extra: dict[str, tuple[str, ...]], cols: list[str]) -> int:
+        """How many arithmetic rules the requests table breaks with ``extra`` rows placed."""
+        from govdisclosure.checks import check_tables  # checks imports nothing from here
+
+        st = self.state["requests"]
+        records = [("requests", row, col, value) for (row, col), (value, *_r) in st.cells.items()]
+        for row, values in extra.items():
+            records += [("requests", row, col, parse_cell(raw)[0])
+                        for col, raw in zip(cols, values, strict=True)]
+        frame = pd.DataFrame.from_records(records, columns=["table", "row", "col", "value"])
+        issues = check_tables(frame, self.template)
+        return sum(1 for issue in issues if issue.severity == "error")
 
     def _check_requests_header(self, header: list[str]) -> None:
         """Warn when the printed header does not show the template's seven applicant columns.
@@ -291,6 +425,7 @@ class TableExtractor:
 
     # -- output --------------------------------------------------------------------------
     def _assemble(self) -> pd.DataFrame:
+        self._resolve_requests()
         records = []
         for table, st in self.state.items():
             if not st.seen:

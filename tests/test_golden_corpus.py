@@ -40,8 +40,6 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 # Corpus files whose reader or format work is not finished yet: their tests run but may fail
 # (xfail, strict=False). Delete a file's entry when its format passes — see golden/HARNESS.md.
 PENDING: dict[str, str] = {
-    "hongze_2023.pdf": "PDF tables (issue 3 item 2) in progress",
-    "huaian_2024.pdf": "PDF tables (issue 3 item 2) in progress",
     "shuyang_2025.txt": "fragmented Markdown-ish text (issue 3 item 4) in progress",
     "shanghai_kewei_2024.md": "fragmented PDF-to-Markdown text (issue 3 item 4) in progress",
     "pingtan_2018.txt": "flattened archive text: inline headings (issue 3 item 4) in progress",

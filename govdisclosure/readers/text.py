@@ -60,23 +60,105 @@ def split_cells(line: str) -> tuple[str, ...]:
 
 
 def find_text_grids(text: str) -> list[Grid]:
-    """Group consecutive table lines into grids, with their offsets in ``text``."""
-    grids: list[Grid] = []
-    rows: list[tuple[str, ...]] = []
-    start = end = 0
+    """Group consecutive table lines into grids, with their offsets in ``text``.
+
+    A run of table lines (blank lines inside it allowed) is one grid, except that Markdown pipe
+    tables are cut where a new one starts (a row followed by a ``|---|`` rule): PDF-to-Markdown
+    converters break one printed table into many small Markdown tables (shanghai_kewei_2024.md
+    has ~15 in its requests table), and each keeps its own column count. A Markdown table whose
+    rows all have the same number of cells is ``aligned``: the pipes mark every cell, so a blank
+    between two pipes is a blank cell, not layout ("| 四、结转下年度继续办理 | 1 | … | 0 |  |").
+
+    The block of plain lines directly above a Markdown table (no blank line between) comes as a
+    grid of its own, one row per line: converters leave there the table's heading ("### 行政复议",
+    shuyang_2025.txt) and the cells that lost their pipes ("行政许可 97", "信息内容本年处理决定数量",
+    the appeals header and wrapped row labels of shanghai_kewei_2024.md). Such a line is split into
+    its text and the numbers that end it (:func:`split_loose_line`).
+    """
+    lines = text.split("\n")
+    starts = []
     offset = 0
-    for line in text.split("\n"):
-        line_end = offset + len(line)
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i, line in enumerate(lines):
         if is_table_line(line):
+            run.append(i)
+        elif run and line.strip():
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+
+    def grid(indices: list[int], rows: list[tuple[str, ...]], aligned: bool = False) -> Grid:
+        first, last = indices[0], indices[-1]
+        return Grid(rows=tuple(rows), start=starts[first], end=starts[last] + len(lines[last]),
+                    aligned=aligned)
+
+    grids: list[Grid] = []
+    for run in runs:
+        chunks = _markdown_chunks(run, lines)
+        if chunks[0][1]:  # the run opens with a Markdown table: take the block above it too
+            above = _block_above(run[0], lines)
+            if above:
+                grids.append(grid(above, [split_loose_line(lines[i]) for i in above]))
+        for indices, is_markdown in chunks:
+            rows = [split_cells(lines[i]) for i in indices if not _MD_RULE.match(lines[i])]
             if not rows:
-                start = offset
-            if not _MD_RULE.match(line):
-                rows.append(split_cells(line))
-            end = line_end
-        elif rows and line.strip():
-            grids.append(Grid(rows=tuple(rows), start=start, end=end))
-            rows = []
-        offset = line_end + 1
-    if rows:
-        grids.append(Grid(rows=tuple(rows), start=start, end=end))
+                continue
+            aligned = is_markdown and len({len(r) for r in rows}) == 1
+            grids.append(grid(indices, rows, aligned))
     return grids
+
+
+def _markdown_chunks(run: list[int], lines: list[str]) -> list[tuple[list[int], bool]]:
+    """Cut a run of table lines where Markdown tables begin; flag the Markdown chunks."""
+    chunks: list[tuple[list[int], bool]] = []
+    current: list[int] = []
+    is_markdown = False
+    table_lines = [i for i in run if lines[i].strip()]
+    for k, i in enumerate(table_lines):
+        follows = table_lines[k + 1] if k + 1 < len(table_lines) else None
+        opens_table = (not _MD_RULE.match(lines[i]) and follows is not None
+                       and _MD_RULE.match(lines[follows]) is not None)
+        if opens_table and current:
+            chunks.append((current, is_markdown))
+            current = []
+        if opens_table:
+            is_markdown = True
+        current.append(i)
+    if current:
+        chunks.append((current, is_markdown))
+    return chunks
+
+
+# How far up the block above a Markdown table may reach: shanghai_kewei_2024.md's proactive
+# blocks and their headings take 13 lines; a longer block is narrative, not a table's remains.
+_MAX_BLOCK_ABOVE = 20
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_TRAILING_NUMBERS = re.compile(r"^(?P<text>.*?\S)(?P<nums>(?:\s+[-+]?\d+(?:\.\d+)?)+)\s*$")
+
+
+def _block_above(first: int, lines: list[str]) -> list[int]:
+    """Indices of the non-blank, non-table lines directly above line ``first``."""
+    block: list[int] = []
+    i = first - 1
+    while i >= 0 and lines[i].strip() and not is_table_line(lines[i]):
+        block.insert(0, i)
+        i -= 1
+    return block if len(block) <= _MAX_BLOCK_ABOVE else []
+
+
+def split_loose_line(line: str) -> tuple[str, ...]:
+    """Cells of a line that lost its pipes: its text, then each number that ends it.
+
+    "行政许可 97" → ("行政许可", "97"); "### 行政复议" → ("行政复议",) (heading marks dropped);
+    "1" → ("1",). Numbers inside the text stay in it.
+    """
+    body = _MD_HEADING.sub("", line).strip()
+    match = _TRAILING_NUMBERS.match(body)
+    if match is None:
+        return (body,)
+    return (match["text"].strip(), *match["nums"].split())
