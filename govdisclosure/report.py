@@ -21,6 +21,7 @@ from govdisclosure.normalize import normalize_chars
 from govdisclosure.readers import Source, format_of, read_source
 from govdisclosure.sections import SECTION_COLUMNS, split_sections
 from govdisclosure.tables import TABLE_COLUMNS, extract_tables
+from govdisclosure.unreadable import mark_unreadable
 
 REPORT_COLUMNS = [
     "report_id", "source_path", "source_format", "agency", "year", "published", "template",
@@ -177,7 +178,8 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
     tables = pd.DataFrame(columns=TABLE_COLUMNS)
     if template in ("2021", "2019"):
         tables, table_issues = extract_tables(source.grids, template, report_id)
-        issues += table_issues
+        # Cells run together in flattened page text are reported as unreadable, never split.
+        issues += mark_unreadable(table_issues, normalized)
         issues += check_tables(tables, template, report_id)
     elif source.grids and template == "unknown":
         issues.append(Issue(report_id, "unknown_template", "warning",
