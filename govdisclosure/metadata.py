@@ -84,6 +84,11 @@ def find_title(preamble: str) -> str:
                 previous
             ):
                 return f"{lines[i - 1].strip()}{line.strip()}"
+            # The title broken mid-phrase ("2024 年上海市科委政府信息公开工作" / "年度报告",
+            # shanghai_kewei_2024.md): the line above carries the agency and 政府信息公开.
+            if ("政府信息公开" not in compact and "政府信息公开" in previous
+                    and len(previous) <= 40 and not _SENTENCE_PUNCT.search(previous)):
+                return f"{lines[i - 1].strip()}{line.strip()}"
             return line.strip()
     return ""
 
@@ -126,10 +131,37 @@ def find_top_date(preamble: str) -> dt.date | None:
 
 
 def choose_agency(from_title: str, from_signature: str) -> str:
-    """Prefer the fuller name when one contains the other (襄城区欧庙镇 → 襄城区欧庙镇人民政府)."""
+    """Prefer the fuller name when one contains the other (襄城区欧庙镇 → 襄城区欧庙镇人民政府).
+
+    A place name with a known look-alike slip is corrected (:func:`correct_place_slip`).
+    """
     if from_signature and (not from_title or from_title in from_signature):
-        return from_signature
-    return from_title or from_signature
+        return correct_place_slip(from_signature)
+    return correct_place_slip(from_title or from_signature)
+
+
+@cache
+def _confusables() -> tuple[tuple[str, str], ...]:
+    table = read_package_csv("confusables.csv")
+    return tuple((r.seen, r.meant) for r in table.itertuples())
+
+
+def correct_place_slip(agency: str) -> str:
+    """Undo an OCR or typing slip in the place name of an agency.
+
+    shuyang_2025.txt writes 沐阳县人民政府 throughout; no division is called 沐阳, but 沭阳县 is,
+    and 沐/沭 differ by one stroke. A name is changed only when it names no division as written
+    and exactly one look-alike substitution from ``data/confusables.csv`` makes it name one.
+    """
+    if not agency or resolve_region(agency)["adcode"]:
+        return agency
+    fixes = {
+        agency.replace(seen, meant)
+        for seen, meant in _confusables()
+        if seen in agency
+    }
+    fixes = {fix for fix in fixes if resolve_region(fix)["adcode"]}
+    return fixes.pop() if len(fixes) == 1 else agency
 
 
 def find_year(title: str, preamble: str) -> int | None:

@@ -24,6 +24,8 @@ _MAX_HEADING = 60
 _MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
 _TOP_NUMBER = re.compile(r"^(?:第\s*)?[一二三四五六七八九十]{1,2}\s*(?:部分)?\s*[、.．,，:：\s]\s*")
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+# A sub-heading "（一）主要问题" / "(一) 存在问题": it may stand in for a missing top-level heading.
+_SUB_NUMBER = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,2}\s*[)）]\s*")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,15 @@ def _patterns() -> tuple[tuple[str, int, re.Pattern[str], str], ...]:
     return tuple(
         (r.code, int(r.order), re.compile(r.pattern), r.bare) for r in table.itertuples()
     )
+
+
+@cache
+def _sub_patterns() -> dict[str, re.Pattern[str]]:
+    """Sub-heading titles that may open a section whose own heading is missing (``sub_pattern``)."""
+    table = read_package_csv("section_titles.csv")
+    if "sub_pattern" not in table.columns:
+        return {}
+    return {r.code: re.compile(r.sub_pattern) for r in table.itertuples() if r.sub_pattern}
 
 
 def classify_heading(line: str) -> str | None:
@@ -70,6 +81,36 @@ def find_headings(text: str) -> list[_Heading]:
             found.append(_Heading(code, orders[code], line.strip(), offset, offset + len(line) + 1))
             last_order = orders[code]
         offset += len(line) + 1
+    return _fill_from_sub_headings(text, found, orders)
+
+
+def _fill_from_sub_headings(text: str, found: list[_Heading], orders: dict[str, int]) -> list[_Heading]:
+    """Open a section whose heading is missing at its first sub-heading, where the data allow it.
+
+    shanghai_kewei_2024.md drops the heading "存在的主要问题及改进情况" and keeps only
+    "（一）主要问题" / "（二）改进情况" between the appeals table and "五、其他需要报告的事项". Only
+    sections with a ``sub_pattern`` in section_titles.csv are looked for this way, and only
+    between the sections found before and after them; the section then starts at (and includes)
+    the sub-heading.
+    """
+    have = {h.code for h in found}
+    for code, pattern in _sub_patterns().items():
+        if code in have:
+            continue
+        before = [h for h in found if h.order < orders[code]]
+        after = [h for h in found if h.order > orders[code]]
+        lo = before[-1].body if before else 0
+        hi = after[0].start if after else len(text)
+        offset = lo
+        for line in text[lo:hi].split("\n"):
+            body = _MARKUP.sub("", line)
+            numbered = _SUB_NUMBER.match(body)
+            if numbered and len(body) <= _MAX_HEADING and not is_table_line(line) and \
+                    pattern.fullmatch(_NOISE.sub("", body[numbered.end():])):
+                found = sorted([*found, _Heading(code, orders[code], line.strip(), offset, offset)],
+                               key=lambda h: h.start)
+                break
+            offset += len(line) + 1
     return found
 
 
@@ -101,6 +142,12 @@ def split_sections(
     frame = pd.DataFrame(rows, columns=SECTION_COLUMNS)
     found = {h.code for h in headings}
     issues = [
+        Issue(report_id=report_id, check="section_heading_missing", severity="info",
+              message=f"未见第{'一二三四五六'[h.order - 1]}部分的标题，该部分从小标题“{h.title}”开始",
+              row=h.code)
+        for h in headings if h.start == h.body
+    ]
+    issues += [
         Issue(report_id=report_id, check="missing_section",
               severity="warning" if expect_all else "info",
               message=f"未找到第{'一二三四五六'[order - 1]}部分“{bare}”的标题",

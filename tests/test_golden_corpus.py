@@ -43,11 +43,8 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 # PENDING_META the metadata test. Delete an entry when it passes — see golden/HARNESS.md.
 _INLINE = "flattened archive text: headings inline on one line, agency from the archive header"
 PENDING_CELLS: dict[str, str] = {
-    "shanghai_kewei_2024.md": "fragmented PDF-to-Markdown text (issue 3 item 4) in progress",
 }
 PENDING_META: dict[str, str] = {
-    "shuyang_2025.txt": "OCR slip 沐阳 for 沭阳 in the agency (issue 3 item 4) in progress",
-    "shanghai_kewei_2024.md": "Shanghai outline and agency (issue 3 items 4, 5) in progress",
     "pingtan_2018.txt": _INLINE,
     "pingtan_2021.txt": _INLINE,
     "pingtan_2022.txt": _INLINE,
