@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 from govdisclosure.codebook import codebook
-from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus
+from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus, read_parquet
 from govdisclosure.errors import (
     EncodingError,
     ExtractionError,
     GovDisclosureError,
     SectionNotFoundError,
+    TimeLimitError,
     UnsupportedFormatError,
 )
 from govdisclosure.report import Report, read_report
@@ -28,9 +29,11 @@ __all__ = [
     "GovDisclosureWarning",
     "Report",
     "SectionNotFoundError",
+    "TimeLimitError",
     "UnsupportedFormatError",
     "__version__",
     "codebook",
     "read_corpus",
+    "read_parquet",
     "read_report",
 ]

@@ -14,44 +14,87 @@ from pathlib import Path
 
 from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus
 
-EXAMPLE = """example:
+EXAMPLE = """examples:
   govdisclosure parse data/samples --out out
-  python -m govdisclosure parse "reports/**/*.txt" --out out --strict
+  govdisclosure parse "reports/**/*.pdf" --out out --jobs 2 --format parquet --format excel
+  python -m govdisclosure parse reports/ --out out --strict --no-cache
 """
+EXIT_CODES = """
+exit codes: 0 every file was read; 1 a file could not be read (or, with --strict, a report
+has an error issue); 2 bad command-line usage.
+"""
+
+
+FORMATS = ("csv", "parquet", "excel", "stata")
+
+
+def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", help="report files, directories or glob patterns")
+    parser.add_argument("--out", required=True, type=Path, help="directory for the output files")
+    parser.add_argument("--jobs", "-j", type=int, default=1,
+                        help="worker processes (default 1; -1 for every core)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--cache", action=argparse.BooleanOptionalAction, default=True,
+                        help="reuse reports parsed before (default: on; per-user cache directory)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 also when any report has an error issue")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govdisclosure",
         description="Read 政府信息公开工作年度报告 into tables of reports, sections, cells and issues.",
-        epilog=EXAMPLE,
+        epilog=EXAMPLE + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     parse = sub.add_parser(
-        "parse", help="read reports and write reports/sections/tables/issues/failures as CSV",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "parse", help="read reports and write reports/sections/tables/issues/failures",
+        epilog=EXAMPLE + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parse.add_argument("paths", nargs="+", help="report files, directories or glob patterns")
-    parse.add_argument("--out", required=True, type=Path, help="directory for the CSV files")
-    parse.add_argument("--strict", action="store_true",
-                       help="exit 1 when any report has an error issue")
-    parse.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_corpus_options(parse)
+    parse.add_argument("--format", choices=FORMATS, action="append",
+                       help="output format; repeat for several (default: csv)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    with warnings.catch_warnings():
-        # The summary below lists failures; the library's warning would say it twice.
-        warnings.simplefilter("ignore", GovDisclosureWarning)
-        corpus = read_corpus(args.paths, progress=False if args.no_progress else None)
-    written = corpus.to_csv(args.out)
+    corpus = _read(args)
+    written = write_frames(corpus, args.out, args.format or ["csv"])
     sys.stdout.write(summary(corpus, written))
+    return exit_code(corpus, strict=args.strict)
+
+
+def _read(args: argparse.Namespace) -> Corpus:
+    with warnings.catch_warnings():
+        # The summary lists failures; the library's warning would say it twice.
+        warnings.simplefilter("ignore", GovDisclosureWarning)
+        return read_corpus(args.paths, n_jobs=args.jobs, cache=args.cache,
+                           progress=False if args.no_progress else None)
+
+
+def write_frames(corpus: Corpus, out: Path, formats: Sequence[str]) -> list[Path]:
+    """Write the corpus frames in each requested format under ``out``."""
+    written: list[Path] = []
+    for fmt in dict.fromkeys(formats):
+        if fmt == "csv":
+            written += corpus.to_csv(out)
+        elif fmt == "parquet":
+            written += corpus.to_parquet(out)
+        elif fmt == "excel":
+            written.append(corpus.to_excel(out / "corpus.xlsx"))
+        elif fmt == "stata":
+            written += corpus.to_stata(out)
+    return written
+
+
+def exit_code(corpus: Corpus, *, strict: bool) -> int:
+    """0 all read; 1 a file failed, or (strict) an error issue exists."""
     if len(corpus.failures):
         return 1
-    if args.strict and (corpus.issues["severity"] == "error").any():
+    if strict and (corpus.issues["severity"] == "error").any():
         return 1
     return 0
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import glob
 import html
+import os
 import sys
 import warnings
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
-from govdisclosure.errors import GovDisclosureError
+from govdisclosure.cache import default_cache_dir
+from govdisclosure.codebook import read_package_csv
+from govdisclosure.engine import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT, Options, Outcome
+from govdisclosure.engine import run as engine_run
 from govdisclosure.issues import ISSUE_COLUMNS
-from govdisclosure.report import Report, read_report, reports_frame
+from govdisclosure.report import reports_frame
 from govdisclosure.sections import SECTION_COLUMNS
 from govdisclosure.tables import TABLE_COLUMNS
 
@@ -34,6 +39,7 @@ class Corpus:
     tables: pd.DataFrame
     issues: pd.DataFrame
     failures: pd.DataFrame
+    run_info: dict[str, object] = field(default_factory=dict, compare=False)
 
     def __len__(self) -> int:
         return len(self.reports)
@@ -57,16 +63,105 @@ class Corpus:
         return (f"<div><b>Corpus</b>: {len(self.reports)} reports, {len(self.issues)} issues"
                 f"{banner}{shown.to_html(escape=True)}</div>")
 
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The five frames by name, in the contract's order."""
+        return {name: getattr(self, name) for name in FRAMES}
+
+    def equals(self, other: Corpus) -> bool:
+        """True when every frame has the same columns, dtypes and values."""
+        return all(self.frames()[n].equals(other.frames()[n]) for n in FRAMES)
+
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write each frame as ``<name>.csv`` in UTF-8 with BOM, so Excel on Chinese Windows opens it."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
+        out = _mkdir(directory)
         paths = []
-        for name in ("reports", "sections", "tables", "issues", "failures"):
+        for name, frame in self.frames().items():
             path = out / f"{name}.csv"
-            getattr(self, name).to_csv(path, index=False, encoding="utf-8-sig")
+            frame.to_csv(path, index=False, encoding="utf-8-sig")
             paths.append(path)
         return paths
+
+    def to_parquet(self, directory: str | Path) -> list[Path]:
+        """Write each frame as ``<name>.parquet``; :func:`read_parquet` reads them back equal."""
+        out = _mkdir(directory)
+        paths = []
+        for name, frame in self.frames().items():
+            path = out / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            paths.append(path)
+        return paths
+
+    def to_excel(self, path: str | Path, *, labels: Literal["zh", "code"] = "zh") -> Path:
+        """Write one workbook, one sheet per frame, with Chinese column headers by default.
+
+        Excel holds at most 32,767 characters in a cell; longer section texts are cut there and
+        end with "…（截断）". Use Parquet or CSV for the full texts.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        names = _column_labels() if labels == "zh" else {}
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, frame in self.frames().items():
+                sheet = frame.copy()
+                for col in sheet.columns:
+                    if sheet[col].dtype == object or pd.api.types.is_string_dtype(sheet[col]):
+                        sheet[col] = sheet[col].map(_excel_text)
+                sheet = sheet.rename(columns={c: names.get((name, c), c) for c in sheet.columns})
+                sheet.to_excel(writer, sheet_name=name, index=False)
+                writer.sheets[name].freeze_panes = "A2"
+        return path
+
+    def to_stata(self, directory: str | Path) -> list[Path]:
+        """Write each frame as ``<name>.dta`` (Stata 14+ format: Unicode, long strings as strL)."""
+        out = _mkdir(directory)
+        paths = []
+        for name, frame in self.frames().items():
+            path = out / f"{name}.dta"
+            # "end" is a Stata keyword; renamed here rather than by pandas with a warning.
+            data = frame.rename(columns=_STATA_NAMES)
+            for col in data.columns:
+                if pd.api.types.is_string_dtype(data[col]) or data[col].dtype == object:
+                    data[col] = data[col].fillna("").astype(object)
+                elif str(data[col].dtype) in ("Int64", "Int32"):
+                    data[col] = data[col].astype("float64")  # Stata's missing number is a float
+            # Stata's str# holds 2045 bytes; longer texts (sections) must be strL.
+            strl = [c for c in data.columns if data[c].dtype == object and len(data)
+                    and data[c].map(lambda v: len(str(v).encode())).max() > 2045]
+            data.to_stata(path, write_index=False, version=118, convert_strl=strl)
+            paths.append(path)
+        return paths
+
+
+FRAMES = ("reports", "sections", "tables", "issues", "failures")
+_STATA_NAMES = {"end": "end_"}
+_EXCEL_MAX = 32767
+
+
+def _mkdir(directory: str | Path) -> Path:
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _excel_text(value: object) -> object:
+    if isinstance(value, str) and len(value) > _EXCEL_MAX:
+        return value[: _EXCEL_MAX - 6] + "…（截断）"
+    return value
+
+
+def _column_labels() -> dict[tuple[str, str], str]:
+    table = read_package_csv("columns.csv")
+    return {(r.frame, r.column): r.label_zh for r in table.itertuples()}
+
+
+def read_parquet(directory: str | Path) -> Corpus:
+    """Read a corpus written by :meth:`Corpus.to_parquet`."""
+    root = Path(directory)
+    missing = [n for n in FRAMES if not (root / f"{n}.parquet").exists()]
+    if missing:
+        raise FileNotFoundError(f"{root}: no {', '.join(n + '.parquet' for n in missing)}; "
+                                "write the corpus with Corpus.to_parquet(directory) first")
+    return Corpus(**{n: pd.read_parquet(root / f"{n}.parquet") for n in FRAMES})
 
 
 def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[str]:
@@ -87,13 +182,26 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[str]:
 
 
 def read_corpus(
-    paths: str | Path | Iterable[str | Path], *, progress: bool | None = None
+    paths: str | Path | Iterable[str | Path],
+    *,
+    n_jobs: int = 1,
+    progress: bool | None = None,
+    cache: bool | str | Path = True,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Corpus:
     """Read many reports.
 
     Args:
-        paths: A directory, a glob pattern, a file, or a list of those.
+        paths: A directory (every file below it, hidden ones excepted), a glob pattern, a file,
+            or a list of those.
+        n_jobs: Worker processes; 1 parses in this process, -1 uses every core.
         progress: Show a progress bar; by default only when stderr is a terminal.
+        cache: Keep parsed reports on disk so that a re-run parses only new or changed files:
+            True for the per-user cache directory (``$GOVDISCLOSURE_CACHE`` or
+            ``~/.cache/govdisclosure``), a directory, or False for none.
+        time_limit: Seconds one file may take before it is stopped and listed as a failure.
+        max_bytes: Files larger than this are refused unread and listed as failures.
 
     Returns:
         A Corpus whose ``reports`` and ``failures`` together hold every input path once.
@@ -101,21 +209,34 @@ def read_corpus(
         :class:`GovDisclosureWarning` sums them up.
     """
     files = expand_paths(paths)
+    jobs = os.cpu_count() or 1 if n_jobs == -1 else max(1, n_jobs)
+    cache_dir = None
+    if cache:
+        cache_dir = str(default_cache_dir() if cache is True else Path(cache))
+    options = Options(cache_dir=cache_dir, max_bytes=max_bytes, time_limit=time_limit)
+    outcomes: Iterable[Outcome] = engine_run(files, options, n_jobs=jobs)
+    if progress if progress is not None else sys.stderr.isatty():
+        from tqdm.auto import tqdm
+
+        outcomes = tqdm(outcomes, total=len(files), desc="reading reports", unit="report")
     metas, sections, tables, issues, failures = [], [], [], [], []
-    for path, result in _parse_all(files, progress):
-        if isinstance(result, Report):
-            metas.append(result.meta)
-            sections.append(result.sections)
-            tables.append(result.tables)
-            issues.append(result.issues)
-        else:
-            failures.append((path, type(result).__name__, str(result)))
+    cached = 0
+    for outcome in outcomes:
+        if outcome.entry is None:
+            failures.append((outcome.path, outcome.error, outcome.message))
+            continue
+        cached += outcome.cached
+        metas.append(outcome.entry["meta"])
+        sections.append(outcome.entry["sections"])
+        tables.append(outcome.entry["tables"])
+        issues.append(outcome.entry["issues"])
     corpus = Corpus(
         reports=reports_frame(metas),
         sections=_concat(sections, ["report_id", *SECTION_COLUMNS]),
         tables=_concat(tables, ["report_id", *TABLE_COLUMNS]),
         issues=_concat(issues, ISSUE_COLUMNS),
         failures=pd.DataFrame(failures, columns=FAILURE_COLUMNS),
+        run_info={"files": len(files), "cached": cached, "n_jobs": jobs},
     )
     if failures:
         warnings.warn(
@@ -125,20 +246,6 @@ def read_corpus(
             stacklevel=2,
         )
     return corpus
-
-
-def _parse_all(files: list[str], progress: bool | None) -> Iterator[tuple[str, Report | Exception]]:
-    show = sys.stderr.isatty() if progress is None else progress
-    iterator: Iterable[str] = files
-    if show:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(files, desc="reading reports", unit="report")
-    for path in iterator:
-        try:
-            yield path, read_report(path)
-        except (GovDisclosureError, OSError) as exc:  # recorded in failures, never dropped
-            yield path, exc
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

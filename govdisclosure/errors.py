@@ -29,3 +29,11 @@ class SectionNotFoundError(GovDisclosureError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class TimeLimitError(GovDisclosureError):
+    """Parsing one file took longer than the per-file time limit of a corpus run."""
+
+
+class FileTooLargeError(ExtractionError):
+    """The file is far larger than any annual report; it is refused before it is read."""

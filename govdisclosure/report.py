@@ -219,7 +219,8 @@ def reports_frame(metas: list[dict[str, object]]) -> pd.DataFrame:
     """Report metadata dicts → the ``reports`` frame with the contract's dtypes."""
     frame = pd.DataFrame(metas, columns=REPORT_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
-    frame["published"] = pd.to_datetime(frame["published"])
+    # Millisecond resolution: what Parquet stores, so a corpus reads back equal.
+    frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[ms]")
     frame["n_chars"] = frame["n_chars"].astype("int64")
     frame["n_issues"] = frame["n_issues"].astype("int64")
     return frame

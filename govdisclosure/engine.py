@@ -1,0 +1,128 @@
+"""The corpus engine: parse many files in a process pool, with a cache, limits and progress.
+
+Each file is read, looked up in the cache, parsed under a time limit and reduced to its frames in
+a worker; only the frames travel back, never the source text, so memory stays flat in the number
+of reports. Every path comes back exactly once: as frames or as a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from govdisclosure.cache import ReportCache, frames_entry
+from govdisclosure.errors import FileTooLargeError, GovDisclosureError, TimeLimitError
+from govdisclosure.readers import format_of, read_source
+from govdisclosure.report import parse_source, report_id_of
+
+logger = logging.getLogger(__name__)
+
+# The largest real report we have seen is under 1 MB of text and 5 MB as a PDF; 50 MB is
+# refused before reading so that one stray file cannot take a corpus run's memory.
+DEFAULT_MAX_BYTES = 40 * 1024 * 1024
+DEFAULT_TIME_LIMIT = 120.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every worker needs to know (picklable)."""
+
+    cache_dir: str | None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one path: ``entry`` (frames) or ``error``/``message``."""
+
+    path: str
+    entry: dict[str, object] | None = None
+    error: str = ""
+    message: str = ""
+    cached: bool = False
+
+
+@contextmanager
+def time_limit(seconds: float | None, name: str) -> Iterator[None]:
+    """Raise :class:`TimeLimitError` in this thread after ``seconds``.
+
+    Uses SIGALRM, so it works in the main thread of a process (every pool worker; a notebook's
+    kernel) on POSIX systems; elsewhere the limit is not enforced. The previous handler and timer
+    are restored afterwards. A hang inside a C extension is interrupted only when control returns
+    to Python.
+    """
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def _expire(signum: int, frame: object) -> None:
+        raise TimeLimitError(f"{name}: parsing took longer than {seconds:g} s and was stopped; "
+                             "the file may be damaged or far larger than a report")
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def parse_path(path: str, options: Options) -> Outcome:
+    """Read, look up, parse and cache one file; never raises for a bad file."""
+    try:
+        source_format = format_of(path)
+        file = Path(path)
+        size = file.stat().st_size
+        if size > options.max_bytes:
+            raise FileTooLargeError(
+                f"{path}: the file has {size / 2**20:.0f} MB; annual reports are far smaller, so it "
+                f"was not read (limit {options.max_bytes / 2**20:.0f} MB: max_bytes=)")
+        data = file.read_bytes()
+        cache = ReportCache(options.cache_dir) if options.cache_dir else None
+        key = ReportCache.key(data, source_format) if cache else ""
+        if cache is not None:
+            entry = cache.get(key)
+            if entry is not None:
+                return Outcome(path, _with_path(entry, path), cached=True)
+        with time_limit(options.time_limit, path):
+            report = parse_source(read_source(data, source_format, name=path), report_id_of(data), path)
+        entry = frames_entry(report.meta, report.sections, report.tables, report.issues)
+        if cache is not None:
+            cache.put(key, entry)
+        return Outcome(path, entry)
+    except (GovDisclosureError, OSError) as exc:  # recorded as a failure, never dropped
+        return Outcome(path, error=type(exc).__name__, message=str(exc))
+    except Exception as exc:
+        # A bug of ours met on one file must not end a run over thousands: the file is listed
+        # as a failure with the exception, and logged with its traceback for a bug report.
+        logger.exception("unexpected error while parsing %s", path)
+        return Outcome(path, error=type(exc).__name__,
+                       message=f"{path}: unexpected error while parsing (please report it): {exc}")
+
+
+def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
+    """A cached entry describes the bytes; the path is the one asked for now."""
+    meta = dict(entry["meta"])  # type: ignore[call-overload]
+    meta["source_path"] = path
+    return {**entry, "meta": meta}
+
+
+def run(paths: list[str], options: Options, *, n_jobs: int = 1) -> Iterator[Outcome]:
+    """Outcomes in input order, from this process (``n_jobs=1``) or a pool of ``n_jobs``."""
+    if n_jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield parse_path(path, options)
+        return
+    chunksize = max(1, min(32, len(paths) // (n_jobs * 8)))
+    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        yield from pool.map(parse_path, paths, [options] * len(paths), chunksize=chunksize)

@@ -1,0 +1,124 @@
+"""The corpus engine: processes, cache, limits, exports."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import warnings
+
+import pandas as pd
+import pytest
+from distinct import SEED_PIPE, SEED_TAB, distinct_values, fill_seed
+
+import govdisclosure as gd
+from govdisclosure.cache import ReportCache
+from govdisclosure.cli import main
+from govdisclosure.engine import time_limit
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    """Six reports with distinct tables (three per seed layout) and one empty file."""
+    root = tmp_path / "reports"
+    root.mkdir()
+    for i in range(3):
+        values = distinct_values("2021", seed=100 * i)
+        (root / f"tab{i}.txt").write_text(fill_seed(SEED_TAB.read_text(encoding="utf-8"), values),
+                                          encoding="utf-8")
+        (root / f"pipe{i}.md").write_text(fill_seed(SEED_PIPE.read_text(encoding="utf-8"), values),
+                                          encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    return root
+
+
+def _read(path, **kw) -> gd.Corpus:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gd.GovDisclosureWarning)
+        return gd.read_corpus(path, progress=False, **kw)
+
+
+def test_two_processes_give_the_same_corpus(corpus_dir) -> None:
+    one = _read(corpus_dir, n_jobs=1, cache=False)
+    two = _read(corpus_dir, n_jobs=2, cache=False)
+    assert one.equals(two)
+    assert len(one.reports) == 6 and len(one.failures) == 1
+    assert len(one.tables) == 1200 and one.tables["value"].nunique() > 200
+
+
+def test_cache_reuses_and_invalidates(corpus_dir, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache)
+    assert cold.run_info["cached"] == 0
+    warm = _read(corpus_dir, cache=cache)
+    assert warm.run_info["cached"] == 6
+    assert warm.equals(cold)
+    # A changed file is parsed again; the others still come from the cache.
+    changed = corpus_dir / "tab0.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("规章\t", "规章\t", 1) + "\n",
+                       encoding="utf-8")
+    again = _read(corpus_dir, cache=cache)
+    assert again.run_info["cached"] == 5
+    # The same bytes under another name: found in the cache, reported under the new path.
+    shutil.copy(corpus_dir / "pipe1.md", corpus_dir / "copy.md")
+    moved = _read(corpus_dir, cache=cache)
+    assert str(corpus_dir / "copy.md") in set(moved.reports["source_path"])
+
+
+def test_corrupt_cache_entry_is_parsed_again(corpus_dir, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    _read(corpus_dir, cache=cache)
+    entries = list(ReportCache(cache).directory.rglob("*.pkl"))
+    assert len(entries) == 6
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    corpus = _read(corpus_dir, cache=cache)
+    assert corpus.run_info["cached"] == 0 and len(corpus.reports) == 6
+
+
+def test_time_limit_stops_a_slow_parse() -> None:
+    expected = re.escape("slow.txt: parsing took longer than 0.2 s")
+    with pytest.raises(gd.TimeLimitError, match=expected), time_limit(0.2, "slow.txt"):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            pass
+
+
+def test_oversized_file_is_refused_unread(tmp_path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:  # 50 MB of text, as in the hostile-input list
+        fh.write(SEED_TAB.read_bytes())
+        fh.truncate(50 * 2**20)
+    corpus = _read([big, SEED_PIPE], cache=False)
+    assert corpus.failures["error"].tolist() == ["FileTooLargeError"]
+    assert "big.txt: the file has 50 MB" in corpus.failures["message"].iloc[0]
+    assert len(corpus.reports) == 1
+
+
+def test_parquet_round_trip_and_other_exports(corpus_dir, tmp_path) -> None:
+    corpus = _read(corpus_dir, cache=False)
+    corpus.to_parquet(tmp_path / "pq")
+    assert gd.read_parquet(tmp_path / "pq").equals(corpus)
+    xlsx = corpus.to_excel(tmp_path / "corpus.xlsx")
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert list(sheets) == ["reports", "sections", "tables", "issues", "failures"]
+    assert list(sheets["reports"].columns[:4]) == ["报告编号", "文件路径", "文件格式", "发布机关"]
+    assert sheets["tables"]["数值"].sum() == pytest.approx(corpus.tables["value"].sum())
+    corpus.to_stata(tmp_path / "dta")
+    tables = pd.read_stata(tmp_path / "dta" / "tables.dta")
+    assert len(tables) == 1200
+    sections = pd.read_stata(tmp_path / "dta" / "sections.dta")
+    assert set(sections["section"]) >= {"overview", "problems"}
+    assert "end_" in sections.columns
+    with pytest.raises(FileNotFoundError, match="to_parquet"):
+        gd.read_parquet(tmp_path / "nothing")
+
+
+def test_cli_formats_jobs_and_cache(corpus_dir, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    code = main(["parse", str(corpus_dir), "--out", str(out), "--jobs", "2", "--no-progress",
+                 "--no-cache", "--format", "parquet", "--format", "excel"])
+    assert code == 1  # empty.txt failed
+    assert (out / "tables.parquet").exists() and (out / "corpus.xlsx").exists()
+    assert not (out / "tables.csv").exists()
+    assert "empty.txt" in capsys.readouterr().out
