@@ -11,6 +11,7 @@ from pathlib import Path
 
 from govdisclosure.errors import UnsupportedFormatError
 from govdisclosure.readers.docx import read_docx
+from govdisclosure.readers.guards import check_zip_container
 from govdisclosure.readers.html import read_html
 from govdisclosure.readers.pdf import read_pdf
 from govdisclosure.readers.source import Grid, Source
@@ -62,5 +63,7 @@ def read_source(data: bytes, source_format: str, *, name: str = "<bytes>") -> So
     """Run the reader for ``source_format`` (``"txt"``, ``"md"``, …) on the file's bytes."""
     for fmt, reader in READERS.values():
         if fmt == source_format:
+            if fmt == "docx":
+                check_zip_container(data, name)
             return reader(data, source_format=fmt, name=name)
     raise UnsupportedFormatError(_unsupported_message(name, "." + source_format))
