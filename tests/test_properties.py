@@ -1,0 +1,74 @@
+"""Property-based tests: the normalisers and the table parser on arbitrary input."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govdisclosure.codebook import codebook, template_cells
+from govdisclosure.normalize import normalize_chars, normalize_text
+from govdisclosure.readers.source import Grid
+from govdisclosure.tables import extract_tables
+from govdisclosure.values import parse_cell
+
+# Labels real tables print, pieces of them, numbers in the forms reports use, and noise.
+_LABELS = sorted({
+    label for template in ("2021", "2019")
+    for label in codebook(None, template=template)["label_zh"]
+} | {"第二十条第（一）项", "信息内容", "申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和）",
+     "行政复议", "行政诉讼", "商业", "企业", "结 果", "维持", "三", "、", "- 4 -"})
+_CELL = st.one_of(
+    st.sampled_from(_LABELS),
+    st.integers(-5, 100000).map(str),
+    st.decimals(0, 99999, places=2).map(str),
+    st.sampled_from(["", "/", "—", "-", "无", "22（其中修订16件）", "１２", "1,234"]),
+    st.text(max_size=8),
+)
+_GRID = st.lists(st.lists(_CELL, max_size=18).map(tuple), max_size=40).map(
+    lambda rows: Grid(rows=tuple(rows), aligned=False))
+
+
+@given(st.text())
+def test_normalize_chars_keeps_length_and_is_idempotent(text: str) -> None:
+    out = normalize_chars(text)
+    assert len(out) == len(text)
+    assert normalize_chars(out) == out
+
+
+@given(st.text())
+def test_normalize_text_never_raises(text: str) -> None:
+    out = normalize_text(text)
+    assert "\r" not in out
+
+
+@given(st.text(max_size=30))
+def test_parse_cell_is_total(raw: str) -> None:
+    value, kind = parse_cell(raw)
+    assert kind in {"number", "blank", "invalid"}
+    assert math.isnan(value) == (kind != "number")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_GRID, max_size=4), st.sampled_from(["2021", "2019"]))
+def test_table_parser_maps_every_cell_to_a_code(grids: list[Grid], template: str) -> None:
+    frame, issues = extract_tables(grids, template, "r")
+    allowed = {
+        (table, cell.row, cell.col)
+        for table in ("proactive", "requests", "appeals")
+        for cell in template_cells(table, template).itertuples()
+    }
+    cells = set(zip(frame["table"], frame["row"], frame["col"], strict=True))
+    assert cells <= allowed
+    assert len(cells) == len(frame)  # no cell twice
+    for table in ("proactive", "requests", "appeals"):
+        n_table = int((frame["table"] == table).sum())
+        template_size = sum(1 for c in allowed if c[0] == table)
+        missing_table = any(i.check == "missing_table" and i.table == table for i in issues)
+        assert n_table in (0, template_size)
+        assert (n_table == 0) == missing_table
+    # A number is only ever kept where the printed cell reads as that number.
+    for raw, value in zip(frame["raw"], frame["value"], strict=True):
+        parsed, kind = parse_cell(raw)
+        assert (kind == "number" and parsed == value) or math.isnan(value)
