@@ -1,0 +1,111 @@
+"""The DOCX reader on documents built inside the tests with python-docx (real merged cells)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from distinct import distinct_values
+from docx.oxml.ns import qn
+from fixtures_build import AGENCY, docx_bytes
+
+import govdisclosure as gd
+from govdisclosure.readers.docx import read_docx
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SIX = ["overview", "proactive", "requests", "appeals", "problems", "other"]
+
+
+@pytest.mark.parametrize("template", ["2021", "2019"])
+def test_docx_every_cell_right(template: str) -> None:
+    values = distinct_values(template)
+    rep = gd.read_report(docx_bytes(values, template), format="docx", name="r.docx")
+    assert rep.template == template
+    got = {(r.table, r.row, r.col): r.value for r in rep.tables.itertuples()}
+    assert set(got) == set(values)
+    wrong = {k: (got[k], v) for k, v in values.items() if not math.isclose(got[k], v)}
+    assert not wrong, wrong
+    errors = rep.issues[rep.issues["severity"] == "error"] if len(rep.issues) else rep.issues
+    assert errors.empty, errors["message"].tolist()
+    assert "duplicate_cell" not in set(rep.issues["check"])  # gridSpan values read once
+    assert list(rep.sections["section"])[1:] == SIX
+    assert (rep.agency, rep.year, str(rep.published)) == (f"{AGENCY}管委会", 2025, "2026-01-20")
+
+
+def test_docx_merged_cells_on_the_grid() -> None:
+    src = read_docx(docx_bytes(distinct_values("2021")), name="r.docx")
+    proactive, requests, appeals = src.grids
+    assert proactive.rows[0] == ("第二十条第（一）项", "", "", "")
+    assert proactive.rows[5] == ("信息内容", "本年处理决定数量", "", "")
+    # vMerge: the stub and the group labels repeat down the rows they span.
+    stubs = [row[0] for row in requests.rows[5:27]]
+    assert stubs == ["三、本年度办理结果"] * 22
+    assert requests.rows[7][1:3] == ("（三）不予公开", "1.属于国家秘密")
+    assert requests.rows[14][1] == "（三）不予公开"
+    # Two paragraphs ("商业" / "企业") and a line break ("结果" <w:br/> "纠正") join into one label.
+    assert requests.rows[2][4:6] == ("商业企业", "科研机构")
+    assert appeals.rows[2][:2] == ("结果维持", "结果纠正")
+    for grid in src.grids:
+        assert src.text[grid.start:grid.end] == "\n".join("\t".join(r) for r in grid.rows)
+
+
+def test_grid_before_shifts_the_row() -> None:
+    """A row that starts further right (w:gridBefore) keeps its cells under their columns;
+    python-docx's own cell grid would shift them left."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    for c, text in enumerate(["甲", "乙", "丙"]):
+        table.cell(0, c).text = text
+    table.cell(1, 1).text = "5"
+    table.cell(1, 2).text = "6"
+    tr = table.rows[1]._tr
+    tr.remove(tr.tc_lst[0])
+    tr_pr = tr.get_or_add_trPr()
+    before = copy.deepcopy(tr_pr.makeelement(qn("w:gridBefore"), {qn("w:val"): "1"}))
+    tr_pr.insert(0, before)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    src = read_docx(buffer.getvalue(), name="g.docx")
+    assert src.grids[0].rows == (("甲", "乙", "丙"), ("", "5", "6"))
+
+
+def test_old_word_file_named_docx_says_convert() -> None:
+    with pytest.raises(gd.ExtractionError, match="soffice"):
+        read_docx(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="old.docx")
+
+
+def test_not_a_zip_raises_naming_the_file() -> None:
+    with pytest.raises(gd.ExtractionError, match=r"broken\.docx"):
+        read_docx(b"this is not a word file", name="broken.docx")
+
+
+def test_zip_without_document_raises() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(gd.ExtractionError, match=r"z\.docx"):
+        read_docx(buffer.getvalue(), name="z.docx")
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_doc_and_wps_say_how_to_convert(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(gd.UnsupportedFormatError, match="soffice --headless --convert-to docx"):
+        gd.read_report(path)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the corpus is not at {CORPUS}")
+def test_blank_national_template() -> None:
+    rep = gd.read_report(CORPUS / "template_2021_blank.docx")
+    assert rep.template == "2021"
+    assert rep.tables["value"].isna().all() and len(rep.tables) == 200
+    assert rep.meta["title"] == "政府信息公开工作年度报告格式模板"
+    grids = rep.source.grids
+    assert [len(g.rows[0]) for g in grids] == [4, 10, 15]
+    assert grids[2].rows[1][1] == "结果纠正"
