@@ -189,6 +189,8 @@ def read_corpus(
     cache: bool | str | Path = True,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    backend: Literal["processes", "dask"] = "processes",
+    client: object | None = None,
 ) -> Corpus:
     """Read many reports.
 
@@ -202,6 +204,9 @@ def read_corpus(
             ``~/.cache/govdisclosure``), a directory, or False for none.
         time_limit: Seconds one file may take before it is stopped and listed as a failure.
         max_bytes: Files larger than this are refused unread and listed as failures.
+        backend: ``"processes"`` (local pool of ``n_jobs``) or ``"dask"`` (extra
+            ``govdisclosure[dask]``), for corpora beyond one machine.
+        client: With ``backend="dask"``, the ``dask.distributed.Client`` to run on.
 
     Returns:
         A Corpus whose ``reports`` and ``failures`` together hold every input path once.
@@ -214,7 +219,8 @@ def read_corpus(
     if cache:
         cache_dir = str(default_cache_dir() if cache is True else Path(cache))
     options = Options(cache_dir=cache_dir, max_bytes=max_bytes, time_limit=time_limit)
-    outcomes: Iterable[Outcome] = engine_run(files, options, n_jobs=jobs)
+    outcomes: Iterable[Outcome] = engine_run(files, options, n_jobs=jobs, backend=backend,
+                                             client=client)
     if progress if progress is not None else sys.stderr.isatty():
         from tqdm.auto import tqdm
 

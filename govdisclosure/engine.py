@@ -117,8 +117,23 @@ def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
     return {**entry, "meta": meta}
 
 
-def run(paths: list[str], options: Options, *, n_jobs: int = 1) -> Iterator[Outcome]:
-    """Outcomes in input order, from this process (``n_jobs=1``) or a pool of ``n_jobs``."""
+def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "processes",
+        client: object | None = None) -> Iterator[Outcome]:
+    """Outcomes in input order.
+
+    Args:
+        paths: The files.
+        options: Cache, size and time limits for every worker.
+        n_jobs: Processes for the ``"processes"`` backend (1: this process).
+        backend: ``"processes"`` (a local pool) or ``"dask"`` (a Dask cluster, for corpora
+            beyond one machine; extra ``govdisclosure[dask]``).
+        client: A ``dask.distributed.Client`` to run on; None uses Dask's current scheduler.
+    """
+    if backend == "dask":
+        yield from _run_dask(paths, options, client)
+        return
+    if backend != "processes":
+        raise ValueError(f"unknown backend {backend!r}; use 'processes' or 'dask'")
     if n_jobs <= 1 or len(paths) <= 1:
         for path in paths:
             yield parse_path(path, options)
@@ -126,3 +141,19 @@ def run(paths: list[str], options: Options, *, n_jobs: int = 1) -> Iterator[Outc
     chunksize = max(1, min(32, len(paths) // (n_jobs * 8)))
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
         yield from pool.map(parse_path, paths, [options] * len(paths), chunksize=chunksize)
+
+
+def _run_dask(paths: list[str], options: Options, client: object | None) -> Iterator[Outcome]:
+    """Map :func:`parse_path` over a Dask bag; results come back in input order."""
+    try:
+        import dask.bag as db
+    except ImportError as exc:
+        raise ImportError("backend='dask' needs Dask: pip install 'govdisclosure[dask]'") from exc
+    if not paths:
+        return
+    # Partitions of ~50 files: large enough to amortise task overhead, small enough to balance.
+    bag = db.from_sequence(paths, npartitions=max(1, len(paths) // 50)).map(parse_path, options)
+    if client is not None:
+        yield from client.compute(bag).result()  # type: ignore[attr-defined]
+    else:
+        yield from bag.compute()

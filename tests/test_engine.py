@@ -122,3 +122,18 @@ def test_cli_formats_jobs_and_cache(corpus_dir, tmp_path, capsys) -> None:
     assert (out / "tables.parquet").exists() and (out / "corpus.xlsx").exists()
     assert not (out / "tables.csv").exists()
     assert "empty.txt" in capsys.readouterr().out
+
+
+def test_dask_backend_on_a_local_cluster(corpus_dir) -> None:
+    distributed = pytest.importorskip("distributed")
+    local = _read(corpus_dir, cache=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = _read(corpus_dir, cache=False, backend="dask", client=client)
+    assert remote.equals(local)
+    assert len(remote.failures) == 1
+
+
+def test_unknown_backend_is_refused(corpus_dir) -> None:
+    with pytest.raises(ValueError, match="unknown backend"):
+        _read(corpus_dir, backend="spark")
