@@ -1,0 +1,1 @@
+"""Text layer: segmentation tuned for disclosure reports, and text-as-data statistics."""
