@@ -101,6 +101,13 @@ def test_word_exported_gb2312_page() -> None:
     assert "本报告根据《中华人民共和国政府信息公开条例》编制" in rep.text
 
 
+def test_chrome_title_used_only_when_it_names_a_report() -> None:
+    page = "<html><head><title>Microsoft Word - 1.doc</title></head><body><p>一、总体情况</p></body></html>"
+    src = read_html(page.encode("utf-8"))
+    assert src.meta["page_title"] == "Microsoft Word"
+    assert "title" not in src.meta
+
+
 def test_utf8_page_declaring_gb2312_is_read_as_utf8() -> None:
     page = '<html><head><meta charset="gb2312"></head><body><p>一、总体情况</p></body></html>'
     assert declared_charset(page.encode("utf-8")) == "utf-8"
@@ -118,6 +125,27 @@ def test_layout_table_around_the_report_is_running_text() -> None:
     src = read_html(page.encode("utf-8"), name="layout.html")
     assert src.grids == ()
     assert "\n一、总体情况\n" in src.text
+
+
+def test_unknown_cms_body_found_by_text_density_and_nested_table_read() -> None:
+    """No known container: the element whose own paragraphs hold the most text is the body. A data
+    table wrapped in a layout table is still read as a grid; hidden elements are not text."""
+    values = distinct_values("2021")
+    report = cms_page(values).split('<div class="TRS_Editor">')[1].split("</div></div>")[0]
+    report = report.replace("<table border", "<table><tr><td><table border", 1).replace(
+        "</tbody></table>", "</tbody></table></td></tr></table>", 1)
+    page = (
+        "<html><body><div class='nav'><p>首页</p><p>政务公开</p><p>联系我们</p></div>"
+        "<div class='wrap'><div class='left'><p>热点专题</p><p>政策解读</p></div>"
+        f"<div class='txt'>{report}<p style='display: none'>隐藏的统计代码123</p></div></div>"
+        "<div class='foot'><p>版权所有 网站标识码3590000001</p></div></body></html>"
+    )
+    src = read_html(page.encode("utf-8"), name="unknown.html")
+    assert src.meta["body"] == "densest"
+    assert "热点专题" not in src.text and "版权所有" not in src.text
+    assert "隐藏的统计代码" not in src.text
+    rep = gd.read_report(page.encode("utf-8"), format="html", name="unknown.html")
+    _assert_all_cells(rep, values)
 
 
 def test_pre2019_page_is_narrative_only() -> None:

@@ -39,7 +39,6 @@ _BODY_SELECTORS: tuple[tuple[str, str], ...] = (
     ("class", "pages_content"),
     ("class", "article_content"),
     ("class", "article-content"),
-    ("id", "content"),
     ("class", "wordsection1"),  # Word's "save as web page": <div class=WordSection1>
 )
 # A selector match with less text than this is a stub (an empty editor box), not the body.
@@ -80,7 +79,8 @@ def read_html(data: bytes, *, source_format: str = "html", name: str = "<bytes>"
         The body text (one paragraph or table row per line, table cells separated by tabs), the
         grids of the statistics tables, and ``meta`` with ``encoding``, ``title`` (from the page
         chrome, used when the body prints none), ``page_title``, ``page_date`` (the web publication
-        date, ``YYYY-MM-DD``; not the date printed in the report) and ``site_name`` when present.
+        date, ``YYYY-MM-DD``; not the date printed in the report), ``site_name`` and ``body``
+        (how the body was found) when present.
 
     Raises:
         ExtractionError: The bytes are empty, binary or undecodable, or the page has no text.
@@ -98,8 +98,11 @@ def read_html(data: bytes, *, source_format: str = "html", name: str = "<bytes>"
         )
     meta: dict[str, object] = {"encoding": encoding, "body": how}
     meta.update(_page_facts(root))
-    if "page_title" in meta:
-        meta["title"] = meta["page_title"]
+    # The chrome title stands in for a title the body does not print (pingtan_2025.html), but only
+    # when it names a report: Word-exported pages carry titles such as "Microsoft Word - 1.doc".
+    page_title = str(meta.get("page_title", ""))
+    if "报告" in page_title or "年报" in page_title:
+        meta["title"] = page_title
     return Source(text=body_text, grids=tuple(builder.grids), source_format=source_format,
                   meta=meta)
 
