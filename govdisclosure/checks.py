@@ -9,22 +9,35 @@ every rule for every column (terms along rows) or row (terms along columns).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
 
-from govdisclosure.codebook import codebook, read_package_csv
+from govdisclosure.codebook import axis_codes, read_package_csv, short_labels, value_types
 from govdisclosure.issues import Issue
 
 _TOLERANCE = 1e-6
 
 
+@dataclass(frozen=True)
+class _Term:
+    code: str
+    role: str
+    weight: float
+
+
 @cache
-def _rules() -> tuple[pd.DataFrame, pd.DataFrame]:
+def _rules(template: str) -> tuple[tuple[object, tuple[_Term, ...]], ...]:
+    """The rules that apply to a template, each with its terms (read once)."""
     rules = read_package_csv("checks.csv")
     terms = read_package_csv("check_terms.csv")
-    terms["weight"] = terms["weight"].astype(float)
-    return rules, terms
+    out = []
+    for rule in rules.itertuples():
+        if template in rule.templates.split():
+            mine = terms[terms["check"] == rule.check]
+            out.append((rule, tuple(_Term(t.code, t.role, float(t.weight)) for t in mine.itertuples())))
+    return tuple(out)
 
 
 def format_number(value: float) -> str:
@@ -53,16 +66,11 @@ def check_tables(tables: pd.DataFrame, template: str, report_id: str = "") -> li
     """
     if template not in ("2021", "2019") or tables.empty:
         return []
-    labels = {
-        (r.table, r.axis, r.code): r.label_short for r in codebook(None, template=template).itertuples()
-    }
-    cells = {(r.table, r.row, r.col): r.value for r in tables.itertuples()}
-    issues = _value_issues(tables, template, labels, report_id)
-    rules, terms = _rules()
-    for rule in rules.itertuples():
-        if template not in rule.templates.split():
-            continue
-        rule_terms = terms[terms["check"] == rule.check]
+    labels = short_labels(template)
+    cells = dict(zip(zip(tables["table"], tables["row"], tables["col"], strict=True),
+                     tables["value"].astype(float), strict=True))
+    issues = _value_issues(cells, template, labels, report_id)
+    for rule, rule_terms in _rules(template):
         others = {(k[2] if rule.terms_axis == "row" else k[1]) for k in cells if k[0] == rule.table}
         for other in _in_codebook_order(others, rule.table, rule.terms_axis, template):
             issue = _evaluate(rule, rule_terms, other, cells, labels, report_id)
@@ -72,20 +80,18 @@ def check_tables(tables: pd.DataFrame, template: str, report_id: str = "") -> li
 
 
 def _in_codebook_order(codes: set[str], table: str, terms_axis: str, template: str) -> list[str]:
-    book = codebook(table, template=template)  # type: ignore[arg-type]
     axis = "col" if terms_axis == "row" else "row"
-    order = list(book[book["axis"] == axis].sort_values("order")["code"])
-    return [c for c in order if c in codes]
+    return [c for c in axis_codes(table, axis, template) if c in codes]
 
 
-def _evaluate(rule, rule_terms: pd.DataFrame, other: str, cells: dict, labels: dict,
+def _evaluate(rule, rule_terms: tuple[_Term, ...], other: str, cells: dict, labels: dict,
               report_id: str) -> Issue | None:
     table = rule.table
 
     def key(code: str) -> tuple[str, str, str]:
         return (table, code, other) if rule.terms_axis == "row" else (table, other, code)
 
-    present = [t for t in rule_terms.itertuples() if key(t.code) in cells]
+    present = [t for t in rule_terms if key(t.code) in cells]
     if len(present) < len(rule_terms):
         return None  # a cell the rule needs is not in this report's table at all
     values = {t.code: cells[key(t.code)] for t in present}
@@ -126,24 +132,22 @@ def _zero(value: float) -> float:
     return 0.0 if math.isnan(value) else value
 
 
-def _value_issues(tables: pd.DataFrame, template: str, labels: dict, report_id: str) -> list[Issue]:
+def _value_issues(cells: dict[tuple[str, str, str], float], template: str, labels: dict,
+                  report_id: str) -> list[Issue]:
     """Counts must be non-negative integers; amounts non-negative (TEMPLATE.md Data rules)."""
-    book = codebook(None, template=template)
-    types = {(r.table, r.code): r.value_type for r in book[book["axis"] == "col"].itertuples()}
+    types = value_types(template)
     issues = []
-    for cell in tables.itertuples():
-        value = cell.value
+    for (table, row, col), value in cells.items():
         if math.isnan(value):
             continue
-        kind = types.get((cell.table, cell.col), "count")
-        where = (f"{labels[(cell.table, 'table', cell.table)]}{labels[(cell.table, 'row', cell.row)]}"
-                 f"·{labels[(cell.table, 'col', cell.col)]}")
+        kind = types.get((table, col), "count")
+        where = f"{labels[(table, 'table', table)]}{labels[(table, 'row', row)]}·{labels[(table, 'col', col)]}"
         if value < 0 and kind != "signed":
             issues.append(Issue(report_id, "negative_value", "error",
-                                f"{where}：数值 {format_number(value)} 为负数", cell.table,
-                                cell.row, cell.col, "", format_number(value)))
+                                f"{where}：数值 {format_number(value)} 为负数", table,
+                                row, col, "", format_number(value)))
         elif kind in ("count", "signed") and not float(value).is_integer():
             issues.append(Issue(report_id, "non_integer", "error",
-                                f"{where}：件数应为整数，报告值 {format_number(value)}", cell.table,
-                                cell.row, cell.col, "", format_number(value)))
+                                f"{where}：件数应为整数，报告值 {format_number(value)}", table,
+                                row, col, "", format_number(value)))
     return issues

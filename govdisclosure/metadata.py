@@ -198,6 +198,13 @@ def _regions() -> pd.DataFrame:
     return read_package_csv("regions.csv")
 
 
+@cache
+def _region_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Division names and their short forms as plain tuples: scanned once per report."""
+    names = tuple(_regions()["name"])
+    return names, tuple(_SUFFIX.sub("", name) for name in names)
+
+
 _RANK = {"province": 0, "prefecture": 1, "county": 2}
 _SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$")
 
@@ -214,9 +221,9 @@ def resolve_region(agency: str) -> dict[str, str]:
     if not agency:
         return empty
     regions = _regions()
-    hits = regions[[name in agency for name in regions["name"]]]
+    names, shorts = _region_names()
+    hits = regions[[name in agency for name in names]]
     if hits.empty:
-        shorts = regions["name"].str.replace(_SUFFIX, "", regex=True)
         hits = regions[[len(s) >= 2 and agency.startswith(s) for s in shorts]]
     if hits.empty:
         return empty
