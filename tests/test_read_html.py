@@ -209,3 +209,27 @@ def test_pingtan_page_chrome_facts() -> None:
     old = gd.read_report(CORPUS / "pingtan_2018.html")
     assert old.source.meta["page_date"] == "2019-01-10"
     assert old.meta["title"] == "平潭综合实验区2018年度政府信息公开工作年度报告"
+
+
+def test_single_file_web_page_mht() -> None:
+    """Word's and IE's "单个文件网页" (.mht): MIME parts, the page quoted-printable in gb2312."""
+    import quopri
+
+    values = distinct_values("2021")
+    html_part = quopri.encodestring(word_page(values).encode("gb18030")).decode("ascii")
+    mht = (
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; boundary="----=_NextPart_01DA"\r\n\r\n'
+        "此文档为“单个文件网页”，也称为“Web 档案”文件。\r\n\r\n"
+        "------=_NextPart_01DA\r\n"
+        "Content-Location: file:///C:/report.htm\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+        'Content-Type: text/html; charset="gb2312"\r\n\r\n'
+        f"{html_part}\r\n"
+        "------=_NextPart_01DA--\r\n"
+    ).encode("gb18030")
+    rep = gd.read_report(mht, format="html", name="report.mht")
+    _assert_all_cells(rep, values)
+    assert rep.source.meta["encoding"] == "gb18030"
+    with pytest.raises(gd.ExtractionError, match="MHTML"):
+        read_html(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello", name="x.mht")

@@ -29,6 +29,8 @@ READERS: dict[str, tuple[str, Reader]] = {
     ".html": ("html", read_html),
     ".htm": ("html", read_html),
     ".shtml": ("html", read_html),
+    ".mht": ("html", read_html),
+    ".mhtml": ("html", read_html),
     ".docx": ("docx", read_docx),
     ".pdf": ("pdf", read_pdf),
 }

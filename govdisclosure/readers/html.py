@@ -1,4 +1,4 @@
-"""Reader for HTML pages (.html, .htm, .shtml): saved government web pages and Word-exported HTML.
+"""Reader for HTML pages (.html, .htm, .shtml, .mht): saved government web pages, Word-exported HTML.
 
 A saved report page is mostly site chrome (menus, breadcrumbs, footers): on pingtan_2025.html the
 chrome is twice as long as the report. The reader finds the report body, turns it into text with
@@ -9,6 +9,8 @@ title and the web publication date — go into ``Source.meta``; they are not pri
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 
 import lxml.html
@@ -34,6 +36,7 @@ __all__ = ["find_body", "read_html"]
 _BODY_SELECTORS: tuple[tuple[str, str], ...] = (
     ("id", "ucap-content"),
     ("class", "trs_editor"),
+    ("class", "trs_ueditor"),  # TRS's newer editor: <div class="view TRS_UEDITOR trs_paper_default">
     ("class", "ucapcontent"),
     ("id", "zoom"),
     ("class", "pages_content"),
@@ -60,6 +63,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A MIME web archive starts with mail-style headers, one of them MIME-Version or Content-Type.
+_MIME_HEAD = re.compile(rb"^(?:[A-Za-z-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?"
+                        rb"(?:MIME-Version|Content-Type):", re.I)
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TITLE_META = ("articletitle", "title", "og:title")
 _DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "og:release_date")
@@ -85,7 +91,10 @@ def read_html(data: bytes, *, source_format: str = "html", name: str = "<bytes>"
     Raises:
         ExtractionError: The bytes are empty, binary or undecodable, or the page has no text.
     """
-    text, encoding = decode_text(data, name=name, declared=declared_charset(data))
+    declared = None
+    if _MIME_HEAD.match(data[:4096]):
+        data, declared = mhtml_html_part(data, name=name)
+    text, encoding = decode_text(data, name=name, declared=declared or declared_charset(data))
     root = parse_html(text, name=name)
     body, how = find_body(root)
     builder = TextBuilder()
@@ -105,6 +114,25 @@ def read_html(data: bytes, *, source_format: str = "html", name: str = "<bytes>"
         meta["title"] = page_title
     return Source(text=body_text, grids=tuple(builder.grids), source_format=source_format,
                   meta=meta)
+
+
+def mhtml_html_part(data: bytes, *, name: str = "<bytes>") -> tuple[bytes, str | None]:
+    """The HTML of a single-file web page (.mht/.mhtml, Word's and IE's "单个文件网页").
+
+    Returns:
+        The first ``text/html`` part, transfer-decoded (quoted-printable, base64), and the charset
+        its MIME header declares.
+
+    Raises:
+        ExtractionError: The archive holds no HTML part.
+    """
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                return payload, part.get_content_charset()
+    raise ExtractionError(f"{name}: the web archive (MHTML) contains no HTML page.")
 
 
 def declared_charset(data: bytes) -> str | None:
