@@ -66,6 +66,8 @@ class Decision:
         alternatives: How many order-keeping placements there were.
         reason: Why the row was not placed (empty when it was).
         hint_ignored: True when the row's hint names another row than the one chosen.
+        failures: For ``"rules"``: how many rule instances the chosen placement still breaks
+            (0 when it satisfies every rule).
     """
 
     row: Floating
@@ -77,6 +79,7 @@ class Decision:
     alternatives: int = 0
     reason: str = ""
     hint_ignored: bool = False
+    failures: int = 0
 
 
 def resolve_floating(
@@ -169,7 +172,9 @@ def _resolve_run(rows: list[Floating], before: str, after: str, gap: tuple[str, 
                 unplaced(r, f"按行序有 {n} 种放置方式，算术规则无法区分", n) for r in occupants
             ]
         how, chosen = "rules", candidates[scores.index(best)]
+    failures = best if how == "rules" else 0
     for row, slot in zip(occupants, chosen, strict=True):
         decisions.append(Decision(row, gap[slot], how, before, after, gap, n,
-                                  hint_ignored=row.hint is not None and row.hint != gap[slot]))
+                                  hint_ignored=row.hint is not None and row.hint != gap[slot],
+                                  failures=failures))
     return decisions

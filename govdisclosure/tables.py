@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from govdisclosure.codebook import codebook, label_key, match_label, template_cells
+from govdisclosure.codebook import axis_codes, cell_pairs, label_key, match_label, short_labels
 from govdisclosure.issues import Issue
 from govdisclosure.placement import Decision, Floating, resolve_floating
 from govdisclosure.readers.source import Grid
@@ -112,10 +112,8 @@ class TableExtractor:
         self.state = {name: _TableState() for name in ("proactive", "requests", "appeals")}
         self.issues: list[Issue] = []
         self._aligned = False
-        self._labels = {
-            (row.table, row.axis, row.code): row.label_short
-            for row in codebook(None, template=template).itertuples()
-        }
+        self._grid_pending = 0  # where the current grid's lines start in ``pending``
+        self._labels = short_labels(template)
 
     # -- issue helpers -------------------------------------------------------------------
     def _issue(self, check: str, severity: str, table: str, message: str, **kw: object) -> None:
@@ -134,18 +132,21 @@ class TableExtractor:
         pending: list[str] = []
         for grid in grids:
             self._aligned = grid.aligned
+            self._grid_pending = len(pending)
             for cells in grid.rows:
                 row = split_row(cells)
                 opened = _opener(row)
                 if opened and opened != current:
                     current = opened
                     pending = []
+                    self._grid_pending = 0
                 if current is None:
                     continue
                 self.state[current].seen = True
                 handled = getattr(self, f"_read_{current}")(row, pending)
                 if handled:
                     pending = []
+                    self._grid_pending = 0
                 elif row.labels and not any(v for v in row.values):
                     pending.append(row.label)
         return self._assemble()
@@ -266,7 +267,8 @@ class TableExtractor:
             st.floating.append(Floating(
                 seq=st.n_rows, cells=tuple(row.values),
                 values=None if values is None else tuple(values),
-                label=row.label, hint=code if not row.labels else None,
+                label=row.label,
+                hint=None if row.labels else self._wrapped_hint(pending[self._grid_pending:]),
             ))
             return True
         if values is None:
@@ -317,6 +319,24 @@ class TableExtractor:
         self._place("appeals", code, cols, values, label, col_labels)
         return True
 
+    def _wrapped_hint(self, lines: list[str]) -> str | None:
+        """The requests row named by label lines wrapped above a bare row, when they name one.
+
+        Only lines of the row's own grid count, and only when exactly one template row can be
+        read from them: in fragmented Markdown, the loose label block above a run of bare rows
+        names several rows, and the line nearest a row often names a later one
+        (shanghai_kewei_2024.md: "3.补正后申请内容仍不明确" stands above the row of （四）2).
+        """
+        lines = lines[-8:]
+        codes = {
+            code
+            for i in range(len(lines))
+            for j in range(i + 1, len(lines) + 1)
+            if (code := match_label(label_key("".join(lines[i:j])), "requests", "row",
+                                    self.template))
+        }
+        return codes.pop() if len(codes) == 1 else None
+
     def _appeals_block(self, pending: list[str]) -> str | None:
         """The appeals row named by the nearest heading above a row of five numbers.
 
@@ -344,8 +364,7 @@ class TableExtractor:
         if not st.floating:
             return
         cols = self._cols("requests")
-        book = codebook("requests", template=self.template)  # type: ignore[arg-type]
-        row_order = list(book[book["axis"] == "row"].sort_values("order")["code"])
+        row_order = list(axis_codes("requests", "row", self.template))
         filled = {row for row, _col in st.cells}
         decisions = resolve_floating(st.floating, st.anchors, row_order, filled,
                                      lambda extra: self._rule_failures(extra, cols))
@@ -374,14 +393,17 @@ class TableExtractor:
             why = f"{around}之间空缺 {len(d.gap)} 行，按表格行序只有这一种放置方式"
         elif d.how == "label":
             why = f"{around}之间按行序有多种放置方式，按该行上方折行的行标签确定"
-        else:
+        elif d.failures == 0:
             why = (f"{around}之间按行序有 {d.alternatives} 种放置方式，"
-                   "只有这一种最符合算术规则（勾稽关系）")
+                   "只有这一种使算术规则（勾稽关系）全部成立")
+        else:
+            why = (f"{around}之间按行序有 {d.alternatives} 种放置方式，这一种违反的算术规则最少"
+                   f"（仍有 {d.failures} 处不成立），请核对")
         if d.hint_ignored:
             why += "；该行上方散落的行标签与此位置不符，未采用"
         self._issue(
             "placed_by_rules" if d.how == "rules" else "placed_by_order",
-            "warning" if d.row.label else "info", "requests",
+            "warning" if d.row.label or d.failures else "info", "requests",
             f"{zh}：{what}（数值 {numbers}）归入{name(d.code or '')}——{why}",
             row=d.code or "", reported=numbers,
         )
@@ -391,10 +413,14 @@ class TableExtractor:
         from govdisclosure.checks import check_tables  # checks imports nothing from here
 
         st = self.state["requests"]
-        records = [("requests", row, col, value) for (row, col), (value, *_r) in st.cells.items()]
+        cells = {key: found[0] for key, found in st.cells.items()}
         for row, values in extra.items():
-            records += [("requests", row, col, parse_cell(raw)[0])
-                        for col, raw in zip(cols, values, strict=True)]
+            cells.update({(row, col): parse_cell(raw)[0]
+                          for col, raw in zip(cols, values, strict=True)})
+        # Every template cell, blank where nothing is placed: a rule skips cells that are absent
+        # altogether, and a placement that leaves a needed row blank must count against it.
+        records = [("requests", row, col, cells.get((row, col), math.nan))
+                   for row, col in cell_pairs("requests", self.template)]
         frame = pd.DataFrame.from_records(records, columns=["table", "row", "col", "value"])
         issues = check_tables(frame, self.template)
         return sum(1 for issue in issues if issue.severity == "error")
@@ -420,8 +446,7 @@ class TableExtractor:
             )
 
     def _cols(self, table: str) -> list[str]:
-        book = codebook(table, template=self.template)  # type: ignore[arg-type]
-        return list(book[book["axis"] == "col"].sort_values("order")["code"])
+        return list(axis_codes(table, "col", self.template))
 
     # -- output --------------------------------------------------------------------------
     def _assemble(self) -> pd.DataFrame:
@@ -433,16 +458,16 @@ class TableExtractor:
                             f"{self._table_zh(table)}：报告中未找到该表格")
                 continue
             missing = []
-            for cell in template_cells(table, self.template).itertuples():
-                row_label = self._labels[(table, "row", cell.row)]
-                col_label = self._labels[(table, "col", cell.col)]
-                found = st.cells.get((cell.row, cell.col))
+            for row, col in cell_pairs(table, self.template):
+                row_label = self._labels[(table, "row", row)]
+                col_label = self._labels[(table, "col", col)]
+                found = st.cells.get((row, col))
                 if found is None:
                     missing.append(f"{row_label}·{col_label}")
-                    records.append((table, cell.row, cell.col, math.nan, "", row_label, col_label))
+                    records.append((table, row, col, math.nan, "", row_label, col_label))
                 else:
                     value, raw, printed_row, printed_col = found
-                    records.append((table, cell.row, cell.col, value, raw, printed_row, printed_col))
+                    records.append((table, row, col, value, raw, printed_row, printed_col))
             if missing:
                 self._issue(
                     "missing_cells", "error", table,
