@@ -1,4 +1,5 @@
-"""Narrative sentences of a section, numbered the way a reader counts them.
+"""Narrative sentences of a section, numbered the way a reader counts them (a sub-heading such as
+"（二）依申请公开情况" on its own line counts as one).
 
 Section texts hold tables too (tab- or pipe-separated rows, or a PDF's lines of numbers), and a
 PDF wraps its paragraphs at the page width ("答\\n复 3050 件", huaian_2024.pdf). So: table lines are
