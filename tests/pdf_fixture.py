@@ -46,8 +46,9 @@ def _font_path() -> str:
 class _Page:
     """One page being drawn, in points from the top-left corner."""
 
-    def __init__(self, plt, number: int) -> None:
+    def __init__(self, plt, number: int, ruled: bool = True) -> None:
         self.fig = plt.figure(figsize=(W / 72, H / 72))
+        self.ruled = ruled
         self.y = TOP
         self.number = number
 
@@ -67,7 +68,8 @@ class _Page:
         self.fig.add_artist(Line2D(xs, ys, color="black", linewidth=0.6))
 
     def cell(self, x0: float, y0: float, x1: float, y1: float, s: str) -> None:
-        self.rect(x0, y0, x1, y1)
+        if self.ruled:
+            self.rect(x0, y0, x1, y1)
         if s:
             self.text(x0 + 3, (y0 + y1) / 2, s, size=8)
 
@@ -89,8 +91,12 @@ def _table(pages: list[_Page], new_page: Callable[[], _Page], xs: Sequence[float
     page.y += 12
 
 
-def build_report_pdf(values: dict[Cell, float], template: str = "2021") -> bytes:
-    """A complete 2021-format report as PDF bytes, its table cells taken from ``values``."""
+def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
+                     ruled: bool = True) -> bytes:
+    """A complete 2021-format report as PDF bytes, its table cells taken from ``values``.
+
+    ``ruled=False`` leaves out every table line, as PDFs exported without cell borders do.
+    """
     import matplotlib
 
     matplotlib.use("pdf")
@@ -102,7 +108,7 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021") -> bytes
     pages: list[_Page] = []
 
     def new_page() -> _Page:
-        pages.append(_Page(plt, len(pages) + 1))
+        pages.append(_Page(plt, len(pages) + 1, ruled))
         return pages[-1]
 
     def v(table: str, row: str, col: str) -> str:

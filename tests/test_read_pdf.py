@@ -68,6 +68,15 @@ def test_built_pdf_text_metadata_and_sections(report, pdf_bytes) -> None:
     assert any("本年新收" in row for row in first) and any("结转下年度" in row for row in second)
 
 
+def test_tables_without_ruling_lines_are_read_from_the_text_lines(values) -> None:
+    rep = gd.read_report(build_report_pdf(values, ruled=False), format="pdf", name="plain.pdf")
+    assert all(g.aligned is False for g in rep.source.grids)
+    cells = {(c.table, c.row, c.col): c.value for c in rep.tables.itertuples()}
+    assert {k: (cells[k], v) for k, v in values.items() if cells[k] != v} == {}
+    # "本年度收取信息处理费 0 元。" after the appeals table is running text, not a table row.
+    assert rep.issues.empty, rep.issues["message"].tolist()
+
+
 def test_pdf_is_read_by_extension(tmp_path, pdf_bytes, values) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf_bytes)

@@ -50,7 +50,8 @@ def read_pdf(data: bytes, *, source_format: str = "pdf", name: str = "<bytes>") 
     Returns:
         The text (pages in order, page-number lines removed) and one grid per ruled table found
         on a page, in page order. A table that crosses pages comes as one grid per page; the table
-        stage joins them.
+        stage joins them. A PDF without any ruled table gets one unaligned grid per page, its
+        lines split at spaces.
 
     Raises:
         ExtractionError: The file is not a PDF, is damaged or truncated, is password-protected,
@@ -63,8 +64,14 @@ def read_pdf(data: bytes, *, source_format: str = "pdf", name: str = "<bytes>") 
             "of the report. Run OCR on it first (e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`) "
             "and read the OCR'd PDF or its text."
         )
-    text = "\n".join(_strip_page_markers(page) for page in pages)
+    pages = [_strip_page_markers(page) for page in pages]
+    text = "\n".join(pages)
     grids = _page_grids(data, name)
+    if not grids:
+        # No ruled table anywhere: the tables were printed without cell borders. Their lines
+        # still hold the cells, separated by spaces; blanks cannot be seen, so these grids are
+        # not aligned and a row short of cells is reported rather than shifted.
+        grids = [grid for page in pages if (grid := _text_grid(page)) is not None]
     blank_pages = [i + 1 for i, page in enumerate(pages) if not _LETTER.search(page)]
     meta: dict[str, object] = {"pages": len(pages), "pages_without_text": blank_pages}
     title = _metadata_title(data)
@@ -151,6 +158,27 @@ def _page_grids(data: bytes, name: str) -> list[Grid]:
     except (PdfminerException, PDFSyntaxError, PSException) as exc:
         raise _open_error(name, exc) from exc
     return grids
+
+
+# Running text that happens to contain numbers: "2023 年，我区……" opens with one, "收取信息处理费
+# 0 元。" has text after it. A table row has its labels first and ends with its numbers.
+_NUMBER_THEN_TEXT = re.compile(r"^\s*[-+]?\d[\d.,]*\s+\S*[^\d\s.,-]")
+_NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
+_LAST_CELL = re.compile(r"^(?:[-+]?\d[\d,]*(?:\.\d+)?|[-—–/／无]+)$")  # a number or a placeholder
+
+
+def _text_grid(page: str) -> Grid | None:
+    """One page's lines as rows of space-separated cells (for tables without ruling lines)."""
+    rows = []
+    for line in page.split("\n"):
+        cells = line.split()
+        if not cells or _NUMBER_THEN_TEXT.match(line):
+            continue
+        numbers = [i for i, cell in enumerate(cells) if _NUMBER_TOKEN.match(cell)]
+        if numbers and not _LAST_CELL.match(cells[-1]):
+            continue
+        rows.append(tuple(cells))
+    return Grid(rows=tuple(rows), aligned=False) if rows else None
 
 
 def _grid(rows: Sequence[Sequence[str | None]]) -> Grid | None:
