@@ -6,10 +6,10 @@ import io
 import warnings
 import zipfile
 
-import numpy as np
 import pytest
 from distinct import SEED_PIPE, SEED_TAB
 from matplotlib.figure import Figure  # a Figure made directly needs no GUI backend
+from pdf_fixture import build_encrypted_pdf, build_scanned_pdf
 
 import govdisclosure as gd
 
@@ -24,20 +24,6 @@ def _pdf(draw) -> bytes:
 
 def text_pdf() -> bytes:
     return _pdf(lambda ax: ax.text(0.1, 0.5, "Annual report 2024, section one: overview"))
-
-
-def scanned_pdf() -> bytes:
-    """A page that is only a picture, as a scanner makes it."""
-    return _pdf(lambda ax: (ax.imshow(np.random.default_rng(0).random((40, 40))), ax.axis("off")))
-
-
-def encrypted_pdf() -> bytes:
-    pypdf = pytest.importorskip("pypdf")
-    writer = pypdf.PdfWriter(clone_from=io.BytesIO(text_pdf()))
-    writer.encrypt(user_password="secret", owner_password="owner")
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def zip_bomb_docx() -> bytes:
@@ -70,8 +56,8 @@ def hostile_dir(tmp_path):
         "empty.txt": b"",
         "junk.txt": bytes(range(256)) * 40,
         "truncated.pdf": text_pdf()[:600],
-        "scanned.pdf": scanned_pdf(),
-        "encrypted.pdf": encrypted_pdf(),
+        "scanned.pdf": build_scanned_pdf(pages=1),
+        "encrypted.pdf": build_encrypted_pdf(),
         "bomb.docx": zip_bomb_docx(),
         "laughs.html": BILLION_LAUGHS.encode("utf-8"),
         # GBK bytes in a page that declares UTF-8: decoded by falling back to GB18030.
