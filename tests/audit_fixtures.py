@@ -21,10 +21,11 @@ def seed_text(layout: str, *, year: int = 2024, values: dict[Cell, float] | None
     """A seed report for ``year`` (title, statistics period and signature date moved along),
     its tables filled with ``values`` when given (else the seed's zeros)."""
     text = SEEDS[layout].read_text(encoding="utf-8")
+    # Seed 002 signs "2025年1月17日" and plans for "2025年"; move both with the year. Before the
+    # table is filled, so that no cell value is taken for a year.
+    text = text.replace("2025", "\0").replace("2024", str(year)).replace("\0", str(year + 1))
     if values is not None:
         text = fill_seed(text, values)
-    # Seed 002 signs "2025年1月17日" and plans for "2025年"; move both with the year.
-    text = text.replace("2025", str(year + 1)).replace("2024", str(year))
     return text
 
 
@@ -51,3 +52,24 @@ def corpus_of(*reports: gd.Report) -> Corpus:
 def filled(layout: str, *, year: int = 2024, seed: int = 0) -> tuple[str, dict[Cell, float]]:
     values = distinct_values("2021", seed=seed)
     return seed_text(layout, year=year, values=values), values
+
+
+APPLICANTS = ["natural_person", "business", "research", "nonprofit", "legal_service", "other_org"]
+
+
+def follow_on(before: dict[Cell, float], now: dict[Cell, float]) -> dict[Cell, float]:
+    """``now`` changed to continue ``before``: 上年结转 = last year's 结转下年度 in every column
+    (新收 adjusted so the table still balances), 现行有效 = last year's + 制发 − 废止 for both rows."""
+    out = dict(now)
+    for col in APPLICANTS:
+        out[("requests", "carried_in", col)] = before[("requests", "carried_out", col)]
+        out[("requests", "received", col)] = (out[("requests", "total_processed", col)]
+                                              + out[("requests", "carried_out", col)]
+                                              - out[("requests", "carried_in", col)])
+    for row in ("received", "carried_in"):
+        out[("requests", row, "total")] = sum(out[("requests", row, c)] for c in APPLICANTS)
+    for row in ("rules", "normative_documents"):
+        out[("proactive", row, "in_force")] = (before[("proactive", row, "in_force")]
+                                               + out[("proactive", row, "issued")]
+                                               - out[("proactive", row, "repealed")])
+    return out

@@ -86,7 +86,8 @@ def audit(corpus: _Frames | Report, *, checks: Iterable[str] | None = None) -> p
             ``data/audit/findings.csv``; None runs everything.
 
     Returns:
-        The finding frame, sorted by agency, year, severity and location: ``report_id``,
+        The finding frame, sorted by agency, year, severity and check (within a check, in the
+        order of the template: rows, then columns): ``report_id``,
         ``agency``, ``year`` (Int64), ``check``, ``severity`` (error/warning/info),
         ``location`` (printed labels: "表三（七）总计·自然人", "第一部分 总体情况 第2句"),
         ``table``, ``row``, ``col``, ``section`` (codes), ``expected``, ``reported``,
@@ -105,7 +106,7 @@ def audit(corpus: _Frames | Report, *, checks: Iterable[str] | None = None) -> p
     order = frame.assign(
         _sev=frame["severity"].map(SEVERITY_RANK).fillna(3),
         _year=frame["year"].fillna(0),
-    ).sort_values(["agency", "_year", "report_id", "_sev", "check", "location"], kind="stable")
+    ).sort_values(["agency", "_year", "report_id", "_sev", "check"], kind="stable")
     return order.drop(columns=["_sev", "_year"]).reset_index(drop=True)
 
 
