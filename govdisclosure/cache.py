@@ -35,21 +35,17 @@ def default_cache_dir() -> Path:
 
 @cache
 def data_fingerprint() -> str:
-    """A hash of every package data file: the rules a parse depends on."""
+    """A hash of the package data a parse depends on: the files directly in ``data/``.
+
+    Sub-folders hold the data of later stages (``data/text``, ``data/audit``); editing them does
+    not change a parse, so it does not invalidate parsed reports.
+    """
     digest = hashlib.sha256()
     root = resources.files("govdisclosure").joinpath("data")
-    for path in sorted(_walk(root), key=str):
-        digest.update(str(path).encode())
+    for path in sorted((p for p in root.iterdir() if p.is_file()), key=lambda p: p.name):
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _walk(node):  # type: ignore[no-untyped-def]
-    for child in node.iterdir():
-        if child.is_dir():
-            yield from _walk(child)
-        else:
-            yield child
 
 
 class ReportCache:

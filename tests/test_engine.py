@@ -137,3 +137,24 @@ def test_dask_backend_on_a_local_cluster(corpus_dir) -> None:
 def test_unknown_backend_is_refused(corpus_dir) -> None:
     with pytest.raises(ValueError, match="unknown backend"):
         _read(corpus_dir, backend="spark")
+
+
+def test_cache_key_follows_the_parse_data_only(tmp_path, monkeypatch) -> None:
+    from govdisclosure import cache as cache_module
+
+    data = tmp_path / "pkg" / "data"
+    (data / "text").mkdir(parents=True)
+    (data / "codebook.csv").write_text("a,b\n", encoding="utf-8")
+    (data / "text" / "userdict.txt").write_text("政务公开 10\n", encoding="utf-8")
+    monkeypatch.setattr(cache_module.resources, "files", lambda _pkg: tmp_path / "pkg")
+
+    def fingerprint() -> str:
+        cache_module.data_fingerprint.cache_clear()
+        return cache_module.data_fingerprint()
+
+    first = fingerprint()
+    (data / "text" / "userdict.txt").write_text("政务公开 20\n", encoding="utf-8")
+    assert fingerprint() == first  # a later stage's data does not touch parsed reports
+    (data / "codebook.csv").write_text("a,b,c\n", encoding="utf-8")
+    assert fingerprint() != first  # a codebook edit invalidates them
+    cache_module.data_fingerprint.cache_clear()
