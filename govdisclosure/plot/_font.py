@@ -1,0 +1,69 @@
+"""Chinese labels that render on any machine (DESIGN.md §8).
+
+Prefer a CJK font the system already has; otherwise register the Noto Sans CJK collection that
+the ``noto-cjk-sans-otc`` package ships (matplotlib >= 3.11 loads every face of a .ttc). The font
+is added to matplotlib's in-memory font list only: nothing is written into matplotlib's install,
+and rcParams are changed only inside :func:`cjk_context`, or by :func:`use_cjk_font` when a user
+asks for it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import matplotlib as mpl
+from matplotlib import font_manager
+
+# System fonts that cover simplified Chinese, best first (Linux, Windows, macOS).
+_SYSTEM_CJK = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Hiragino Sans GB", "Heiti SC",
+)
+PACKAGED_FAMILY = "Noto Sans CJK SC"
+
+
+def packaged_font_path() -> str:
+    """The .ttc file of the ``noto-cjk-sans-otc`` package."""
+    dist = importlib.metadata.distribution("noto-cjk-sans-otc")
+    for file in dist.files or ():
+        if str(file).endswith(".ttc"):
+            return str(dist.locate_file(file))
+    raise FileNotFoundError("noto-cjk-sans-otc is installed but holds no .ttc font file")
+
+
+@cache
+def cjk_family() -> str:
+    """The font family to draw Chinese with: an installed CJK font, else the packaged one."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in _SYSTEM_CJK:
+        if family in installed:
+            return family
+    font_manager.fontManager.addfont(packaged_font_path())
+    return PACKAGED_FAMILY
+
+
+def _rc() -> dict[str, object]:
+    family = cjk_family()
+    sans = [family, *[f for f in mpl.rcParams["font.sans-serif"] if f != family]]
+    # The Unicode minus (U+2212) is missing from some CJK fonts; the ASCII hyphen never is.
+    return {"font.family": "sans-serif", "font.sans-serif": sans, "axes.unicode_minus": False}
+
+
+@contextmanager
+def cjk_context() -> Iterator[None]:
+    """Draw inside this block with a CJK font; rcParams are restored afterwards.
+
+    Text created inside keeps its font, so a figure drawn here renders correctly later too.
+    """
+    with mpl.rc_context(_rc()):
+        yield
+
+
+def use_cjk_font() -> str:
+    """Make every later figure use a CJK font (changes rcParams); returns the family chosen."""
+    mpl.rcParams.update(_rc())
+    return cjk_family()
