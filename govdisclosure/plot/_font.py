@@ -48,9 +48,13 @@ def cjk_family() -> str:
 
 def _rc() -> dict[str, object]:
     family = cjk_family()
+    # Concrete family names, not the "sans-serif" alias: a Text stores its family list when it is
+    # created but resolves an alias only when drawn, after the context has restored rcParams.
+    # DejaVu Sans (matplotlib's own) follows for Latin glyphs the CJK font lacks.
+    families = [family, "DejaVu Sans"]
     sans = [family, *[f for f in mpl.rcParams["font.sans-serif"] if f != family]]
     # The Unicode minus (U+2212) is missing from some CJK fonts; the ASCII hyphen never is.
-    return {"font.family": "sans-serif", "font.sans-serif": sans, "axes.unicode_minus": False}
+    return {"font.family": families, "font.sans-serif": sans, "axes.unicode_minus": False}
 
 
 @contextmanager

@@ -1,0 +1,30 @@
+"""Chinese labels render without missing-glyph warnings, and rcParams are left as they were."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+from govdisclosure.plot import cjk_context, cjk_family
+from govdisclosure.plot._font import packaged_font_path
+
+
+def test_chinese_text_drawn_after_the_context_has_its_glyphs(tmp_path) -> None:
+    before = dict(mpl.rcParams)
+    with cjk_context():
+        fig = Figure()
+        ax = fig.add_subplot()
+        ax.set_title("政府信息公开 郟县 郏县")
+        ax.bar(["视频号", "学习强国"], [54, 14])
+    assert dict(mpl.rcParams) == before
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(tmp_path / "f.png")
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_packaged_font_is_there() -> None:
+    assert packaged_font_path().endswith(".ttc")
+    assert cjk_family()
