@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from govdisclosure.audit import audit
 from govdisclosure.codebook import codebook
 from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus, read_parquet
 from govdisclosure.errors import (
@@ -32,6 +33,7 @@ __all__ = [
     "TimeLimitError",
     "UnsupportedFormatError",
     "__version__",
+    "audit",
     "codebook",
     "read_corpus",
     "read_parquet",

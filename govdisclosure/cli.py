@@ -19,6 +19,10 @@ EXAMPLE = """examples:
   govdisclosure parse "reports/**/*.pdf" --out out --jobs 2 --format parquet --format excel
   python -m govdisclosure parse reports/ --out out --strict --no-cache
 """
+CHECK_EXAMPLE = """examples:
+  govdisclosure check data/samples --out audit.xlsx
+  govdisclosure check reports/ --out audit.xlsx --out audit.html --jobs 2
+"""
 EXIT_CODES = """
 exit codes: 0 every file was read; 1 a file could not be read (or, with --strict, a report
 has an error issue); 2 bad command-line usage.
@@ -30,7 +34,6 @@ FORMATS = ("csv", "parquet", "excel", "stata")
 
 def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", help="report files, directories or glob patterns")
-    parser.add_argument("--out", required=True, type=Path, help="directory for the output files")
     parser.add_argument("--jobs", "-j", type=int, default=1,
                         help="worker processes (default 1; -1 for every core)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -53,8 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLE + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_corpus_options(parse)
+    parse.add_argument("--out", required=True, type=Path, help="directory for the output files")
     parse.add_argument("--format", choices=FORMATS, action="append",
                        help="output format; repeat for several (default: csv)")
+    check = sub.add_parser(
+        "check", help="audit reports: arithmetic, narrative against tables, years, form, deadline, copying",
+        epilog=CHECK_EXAMPLE + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_corpus_options(check)
+    check.add_argument("--out", required=True, type=Path, action="append",
+                       help="audit file: .xlsx (summary, findings and one sheet per agency), .csv or "
+                            ".html; repeat for several")
     return parser
 
 
@@ -62,9 +74,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     corpus = _read(args)
+    if args.command == "check":
+        return _check(corpus, args)
     written = write_frames(corpus, args.out, args.format or ["csv"])
     sys.stdout.write(summary(corpus, written))
     return exit_code(corpus, strict=args.strict)
+
+
+def _check(corpus: Corpus, args: argparse.Namespace) -> int:
+    from govdisclosure.audit import audit, write_audit
+
+    findings = audit(corpus)
+    written = [write_audit(findings, corpus.reports, path) for path in args.out]
+    counts = findings["severity"].value_counts()
+    lines = [
+        f"reports audited: {len(corpus.reports)}    failed to read: {len(corpus.failures)}",
+        "findings: " + (", ".join(f"{k} {v}" for k, v in counts.items()) if len(findings) else "none"),
+    ]
+    if len(findings):
+        lines.append("most frequent checks:")
+        lines += [f"  {check}: {n}" for check, n in findings["check"].value_counts().head(8).items()]
+    lines += [f"  failed: {row.source_path}: {row.message}" for row in corpus.failures.head(10).itertuples()]
+    lines.append("written: " + ", ".join(str(p) for p in written))
+    sys.stdout.write("\n".join(lines) + "\n")
+    if len(corpus.failures) or (args.strict and (findings["severity"] == "error").any()):
+        return 1
+    return 0
 
 
 def _read(args: argparse.Namespace) -> Corpus:

@@ -93,3 +93,20 @@ def test_html_repr_escapes_untrusted_text() -> None:
     assert repr(rep).startswith("<Report ")
     corpus = gd.read_corpus([SEED_TAB])
     assert "郏县白庙乡人民政府" in corpus._repr_html_()
+
+
+def test_cli_check_writes_the_audit(tmp_path, capsys) -> None:
+    text = SEED_TAB.read_text(encoding="utf-8").replace("(七) 总计\t\t0\t0", "(七) 总计\t\t5\t0")
+    bad = tmp_path / "reports" / "bad.txt"
+    bad.parent.mkdir()
+    bad.write_text(text, encoding="utf-8")
+    xlsx, html_page = tmp_path / "audit.xlsx", tmp_path / "audit.html"
+    code = main(["check", str(bad.parent), "--out", str(xlsx), "--out", str(html_page), "--no-progress"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "reports audited: 1" in out and "requests_outcomes_total" in out
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert len(sheets) >= 2
+    assert "表三（七）总计·自然人" in html_page.read_text(encoding="utf-8")
+    assert main(["check", str(bad.parent), "--out", str(xlsx), "--strict", "--no-progress"]) == 1
+    assert callable(gd.audit) and len(gd.audit(gd.read_corpus(bad.parent))) >= 1
