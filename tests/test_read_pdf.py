@@ -16,7 +16,7 @@ from distinct import distinct_values
 from pdf_fixture import build_encrypted_pdf, build_report_pdf, build_scanned_pdf
 
 import govdisclosure as gd
-from govdisclosure.readers.pdf import _strip_page_markers, read_pdf
+from govdisclosure.readers.pdf import _Line, _reflow, _strip_page_markers, read_pdf
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(
@@ -118,7 +118,44 @@ def test_bytes_that_are_not_a_pdf() -> None:
     ],
 )
 def test_page_markers_are_stripped_only_at_page_edges(page: str, expected: str) -> None:
-    assert _strip_page_markers(page) == expected
+    lines = [_Line(text, 0.0, 10.0) for text in page.split("\n")]
+    assert "\n".join(line.text for line in _strip_page_markers(lines)) == expected
+
+
+def _line(text: str, left: float, right: float, gap: float = 3.0) -> _Line:
+    return _Line(text, left, right, gap)
+
+
+def test_lines_wrapped_at_the_margin_are_joined() -> None:
+    # Body text 10 pt wide per character, margins at 75 and 517 (hongze_2023.pdf's page 1).
+    page = [
+        _line("一、总体情况", 107, 201),  # indented heading
+        _line("2023 年，洪泽区人民政府坚持以习近平新时代中国特色社会", 107, 517),
+        _line("主义思想为指导，全面贯彻落实《条例》相关规范要求，不断完", 75, 516),
+        _line("善政府信息公开制度。", 75, 200),
+        _line("（一）主动公开情况。主要通过政府门户网站主动公开政府", 112, 517),
+        _line("信息内容 本年制发件数 本年废止件数 现行有效件数", 76, 515, gap=40),  # table row
+        _line("规章 0 0 0", 76, 400, gap=80),
+        _line("一、本年新收政府信息公开申请数量 21 0 0 0 0 0 21", 76, 516, gap=30),
+        _line("二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0", 76, 516, gap=30),
+        _line("继续加强对政府网站和政务新媒体的日常维护监管，建立", 75, 517),
+    ]
+    second_page = [_line("二、主动公开政府信息情况", 75, 300),  # numbered: a heading, not a continuation
+                   _line("府网站日常监测机制。", 75, 200)]
+    text = _reflow([page, second_page])
+    assert text.split("\n") == [
+        "一、总体情况",
+        "2023 年，洪泽区人民政府坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实《条例》"
+        "相关规范要求，不断完善政府信息公开制度。",
+        "（一）主动公开情况。主要通过政府门户网站主动公开政府",  # the next line is a table row
+        "信息内容 本年制发件数 本年废止件数 现行有效件数",
+        "规章 0 0 0",
+        "一、本年新收政府信息公开申请数量 21 0 0 0 0 0 21",
+        "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        "继续加强对政府网站和政务新媒体的日常维护监管，建立",
+        "二、主动公开政府信息情况",
+        "府网站日常监测机制。",
+    ]
 
 
 # -- the corpus PDFs ----------------------------------------------------------------------------
@@ -134,6 +171,9 @@ def test_corpus_pdfs_read_fast_and_clean(name: str) -> None:
     assert elapsed < 5, f"{name} took {elapsed:.1f} s"
     assert "- 3 -" not in rep.text and "- 4 -" not in rep.text
     assert len(rep.sections) == 7
+    # Paragraphs come back whole: the printed line breaks inside them are gone.
+    paragraphs = rep.section("problems").strip().split("\n")
+    assert all(p.rstrip().endswith(("。", "；", "：")) for p in paragraphs), paragraphs
     # pdfplumber's one-column boxes around narrative are not grids.
     assert all(max(len(r) for r in g.rows) >= 2 for g in rep.source.grids)
 

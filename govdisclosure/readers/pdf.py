@@ -19,6 +19,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 
 from govdisclosure.errors import ExtractionError
 from govdisclosure.normalize import normalize_newlines
@@ -57,15 +59,15 @@ def read_pdf(data: bytes, *, source_format: str = "pdf", name: str = "<bytes>") 
         ExtractionError: The file is not a PDF, is damaged or truncated, is password-protected,
             or has no text layer (a scan).
     """
-    pages = _page_texts(data, name)
+    page_lines = [_strip_page_markers(lines) for lines in _page_lines(data, name)]
+    pages = ["\n".join(line.text for line in lines) for lines in page_lines]
     if not any(len(_LETTER.findall(page)) >= _MIN_CHARS_PER_PAGE for page in pages):
         raise ExtractionError(
             f"{name}: the PDF has {len(pages)} page(s) but no text layer — it is a scanned image "
             "of the report. Run OCR on it first (e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`) "
             "and read the OCR'd PDF or its text."
         )
-    pages = [_strip_page_markers(page) for page in pages]
-    text = "\n".join(pages)
+    text = _reflow(page_lines)
     grids = _page_grids(data, name)
     if not grids:
         # No ruled table anywhere: the tables were printed without cell borders. Their lines
@@ -95,8 +97,18 @@ def _open_error(name: str, exc: Exception) -> ExtractionError:
     )
 
 
-def _page_texts(data: bytes, name: str) -> list[str]:
-    """Every page's text from pypdfium2, line endings unified."""
+@dataclass(frozen=True)
+class _Line:
+    """One text line of a page and where its ink starts and ends (points from the left edge)."""
+
+    text: str
+    left: float
+    right: float
+    gap: float = 0.0  # the widest blank between two characters: wide in table rows
+
+
+def _page_lines(data: bytes, name: str) -> list[list[_Line]]:
+    """Every page's text lines from pypdfium2, with their horizontal extent."""
     import pypdfium2 as pdfium  # imported here: importing govdisclosure stays light
 
     try:
@@ -107,12 +119,87 @@ def _page_texts(data: bytes, name: str) -> list[str]:
         pages = []
         for page in doc:
             textpage = page.get_textpage()
-            pages.append(normalize_newlines(textpage.get_text_range()))
+            pages.append(_lines_of(textpage))
             textpage.close()
             page.close()
         return pages
     finally:
         doc.close()
+
+
+def _lines_of(textpage) -> list[_Line]:
+    """Split a page's text at its line breaks; measure each line from its characters' boxes."""
+    raw = textpage.get_text_range()
+    lines = []
+    start = 0
+    # pdfium numbers its generated "\r\n" like real characters, so indices into ``raw`` are
+    # character indices for get_charbox.
+    for i, ch in enumerate(raw + "\n"):
+        if ch not in "\r\n":
+            continue
+        if i > start:
+            boxes = [textpage.get_charbox(k) for k in range(start, i) if not raw[k].isspace()]
+            left = min((b[0] for b in boxes), default=0.0)
+            right = max((b[2] for b in boxes), default=0.0)
+            gap = max((b[0] - a[2] for a, b in pairwise(boxes)), default=0.0)
+            lines.append(_Line(normalize_newlines(raw[start:i]), left, right, gap))
+        start = i + 1
+    return lines
+
+
+# A line that starts a numbered item or a heading never continues the line before it.
+_ITEM_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．]"
+    r"|第[一二三四五六七八九十\d]+|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
+
+
+def _reflow(pages: list[list[_Line]]) -> str:
+    """The pages' text, with lines that wrap at the right margin joined to the line they continue.
+
+    A PDF breaks every paragraph into printed lines ("坚持以习近平新时代中国特色社会" /
+    "主义思想为指导", hongze_2023.pdf); a newline there would cut words and sentences apart for
+    every later stage. A line is joined to the next when it reaches the right margin, the next
+    line starts at the left margin (a new paragraph or heading is indented) without numbering of
+    its own, and neither line has the wide blanks that separate table cells. Page breaks are joined the
+    same way. Headings, table rows (wide blanks between their cells), the title and short lines
+    keep their own lines.
+    """
+    measured = [line for lines in pages for line in lines if line.right > line.left]
+    if not measured:
+        return "\n".join(line.text for lines in pages for line in lines)
+    # Margins of the whole document: a page with a few short lines has no margin of its own.
+    left = min(line.left for line in measured)
+    right = max(line.right for line in measured)
+    em = _em(measured)
+    out: list[str] = []
+    previous: _Line | None = None
+    for lines in pages:
+        for line in lines:
+            if out and previous is not None and _continues(previous, line, left, right, em):
+                out[-1] += line.text
+            else:
+                out.append(line.text)
+            previous = _Line(line.text, line.left - left, right - line.right, line.gap)
+    return "\n".join(out)
+
+
+def _em(lines: list[_Line]) -> float:
+    """The typical character width on a page (the body text's font size)."""
+    widths = sorted((line.right - line.left) / max(len(line.text.strip()), 1) for line in lines)
+    return max(widths[len(widths) // 2], 4.0)
+
+
+def _continues(previous: _Line, line: _Line, left: float, right: float, em: float) -> bool:
+    """``previous`` holds the line above as (indent, gap to the right margin), page-relative."""
+    text = previous.text.rstrip()
+    return (
+        max(previous.gap, line.gap) <= 1.5 * em  # neither line is a row of table cells
+        and previous.right <= 1.5 * em  # the line above reaches the right margin
+        and line.left - left <= 0.5 * em  # this line is not indented
+        and bool(text)
+        and not _ITEM_START.match(line.text)
+    )
 
 
 def _metadata_title(data: bytes) -> str:
@@ -128,14 +215,14 @@ def _metadata_title(data: bytes) -> str:
     return title if "报告" in title else ""
 
 
-def _strip_page_markers(page: str) -> str:
-    """Drop page-number lines at the top or bottom of one page's text."""
-    lines = page.split("\n")
-    while lines and (not lines[0].strip() or _PAGE_MARKER.match(lines[0])):
+def _strip_page_markers(lines: list[_Line]) -> list[_Line]:
+    """Drop page-number lines at the top or bottom of one page."""
+    lines = list(lines)
+    while lines and (not lines[0].text.strip() or _PAGE_MARKER.match(lines[0].text)):
         lines.pop(0)
-    while lines and (not lines[-1].strip() or _PAGE_MARKER.match(lines[-1])):
+    while lines and (not lines[-1].text.strip() or _PAGE_MARKER.match(lines[-1].text)):
         lines.pop()
-    return "\n".join(lines)
+    return lines
 
 
 def _page_grids(data: bytes, name: str) -> list[Grid]:
