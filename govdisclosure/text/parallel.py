@@ -72,10 +72,8 @@ def _batches(texts: list[str], n_batches: int) -> list[list[str]]:
 
 
 def segment_texts(segmenter: Segmenter, texts: list[str], mode: Mode, n_jobs: int) -> list[tuple[str, str | None]]:
-    """Joined tokens (and tags) of each text, in one process or a pool of ``n_jobs``."""
+    """Joined tokens (and tags) of each text, segmented by a pool of ``n_jobs`` processes."""
     workers = min(resolve_n_jobs(n_jobs), len(texts))
-    if workers <= 1:
-        return [segmenter._joined(text, mode) for text in texts]
     global _WORKER
     # Load in the parent first: forked workers then inherit the tokenizer instead of each
     # loading jieba's dictionary again (spawned workers build their own in _init_worker).

@@ -331,20 +331,17 @@ class Segmenter:
         Returns:
             One token list per text, in order.
         """
-        return [joined.split(SEPARATOR) if joined else [] for joined, _ in self._process(list(texts), "cut", n_jobs)]
+        return [words for words, _tags in self._process(list(texts), "cut", n_jobs)]
 
     def tag_many(self, texts: Iterable[str], *, n_jobs: int = 1) -> list[list[tuple[str, str]]]:
         """:meth:`tag` for many texts, cached and optionally in several processes."""
-        out = []
-        for joined, tags in self._process(list(texts), "tag", n_jobs):
-            words = joined.split(SEPARATOR) if joined else []
-            flags = tags.split(SEPARATOR) if tags else []
-            out.append(list(zip(words, flags, strict=True)))
-        return out
+        return [list(zip(words, tags or [], strict=True)) for words, tags in self._process(list(texts), "tag", n_jobs)]
 
-    def _process(self, texts: list[str], mode: Literal["cut", "tag"], n_jobs: int) -> list[tuple[str, str | None]]:
-        """Joined ``(tokens, tags)`` strings per text: from the cache, else segmented."""
-        results: list[tuple[str, str | None] | None] = [None] * len(texts)
+    def _process(
+        self, texts: list[str], mode: Literal["cut", "tag"], n_jobs: int
+    ) -> list[tuple[list[str], list[str] | None]]:
+        """``(tokens, tags)`` per text: from the cache, else segmented (and then cached)."""
+        results: list[tuple[list[str], list[str] | None] | None] = [None] * len(texts)
         fingerprint = f"{self.fingerprint}:{mode}"
         keys: list[bytes] = []
         if self._cache is not None:
@@ -353,28 +350,44 @@ class Segmenter:
             for i, key in enumerate(keys):
                 hit = found.get(key)
                 if hit is not None:
-                    results[i] = hit
+                    results[i] = (_split(hit[0]), None if hit[1] is None else _split(hit[1]))
         missing = [i for i, r in enumerate(results) if r is None]
-        if missing:
-            from govdisclosure.text import parallel
+        if not missing:
+            return results  # type: ignore[return-value]
+        from govdisclosure.text import parallel
 
-            computed = parallel.segment_texts(self, [texts[i] for i in missing], mode, n_jobs)
-            fresh = []
-            for i, value in zip(missing, computed, strict=True):
-                results[i] = value
-                # A text containing the separator could not be split back unambiguously.
-                if self._cache is not None and SEPARATOR not in texts[i]:
-                    fresh.append((keys[i], value[0], value[1]))
-            if fresh and self._cache is not None:
-                self._cache.put_many(fingerprint, fresh)
+        todo = [texts[i] for i in missing]
+        if parallel.resolve_n_jobs(n_jobs) > 1 and len(todo) > 1:
+            computed = [
+                (_split(words), None if tags is None else _split(tags))
+                for words, tags in parallel.segment_texts(self, todo, mode, n_jobs)
+            ]
+        else:
+            computed = [self._segment(text, mode) for text in todo]
+        for i, value in zip(missing, computed, strict=True):
+            results[i] = value
+        if self._cache is not None:
+            self._cache.put_many(
+                fingerprint,
+                (
+                    (keys[i], SEPARATOR.join(words), None if tags is None else SEPARATOR.join(tags))
+                    for i, (words, tags) in zip(missing, computed, strict=True)
+                    # A text containing the separator could not be split back unambiguously.
+                    if SEPARATOR not in texts[i]
+                ),
+            )
         return results  # type: ignore[return-value]
+
+    def _segment(self, text: str, mode: Literal["cut", "tag"]) -> tuple[list[str], list[str] | None]:
+        if mode == "cut":
+            return self.cut(text), None
+        pairs = self.tag(text)
+        return [w for w, _ in pairs], [f for _, f in pairs]
 
     def _joined(self, text: str, mode: Literal["cut", "tag"]) -> tuple[str, str | None]:
         """One text's tokens (and tags) joined by the separator: the form workers return."""
-        if mode == "cut":
-            return SEPARATOR.join(self.cut(text)), None
-        pairs = self.tag(text)
-        return SEPARATOR.join(w for w, _ in pairs), SEPARATOR.join(f for _, f in pairs)
+        words, tags = self._segment(text, mode)
+        return SEPARATOR.join(words), None if tags is None else SEPARATOR.join(tags)
 
     def clear_cache(self) -> None:
         """Delete this segmenter's entries from the token cache (other fingerprints stay)."""
@@ -404,6 +417,10 @@ class Segmenter:
             >>> vec = TfidfVectorizer(analyzer=Segmenter().analyzer())  # doctest: +SKIP
         """
         return Analyzer(self, stopwords=stopwords, remove_punct=remove_punct, remove_numbers=remove_numbers)
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(SEPARATOR) if joined else []
 
 
 # -- token filters ------------------------------------------------------------------------------
@@ -459,11 +476,22 @@ class Analyzer:
         if remove_numbers:
             drop.add(NUMBER)
         self._drop = frozenset(drop)
+        self._keep: dict[str, bool] = {}  # decided once per distinct token
 
     def __call__(self, doc: str | Sequence[str]) -> list[str]:
         tokens = self.segmenter.cut(doc) if isinstance(doc, str) else doc
-        stop, drop = self.stopwords, self._drop
-        return [t for t in tokens if t not in stop and token_kind(t) not in drop]
+        keep = self._keep
+        out = []
+        for token in tokens:
+            decision = keep.get(token)
+            if decision is None:
+                decision = keep[token] = token not in self.stopwords and token_kind(token) not in self._drop
+            if decision:
+                out.append(token)
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_keep": {}}
 
 
 _DEFAULT: Segmenter | None = None

@@ -1,0 +1,164 @@
+"""Segmentation throughput of govdisclosure.text against raw jieba and rjieba.
+
+Usage::
+
+    python benchmarks/bench_segmentation.py [--corpus ../shared/corpus] [--mb 3] [--repeat 5]
+
+Text: the section texts of the seed reports and of every development-corpus file that
+``gd.read_corpus`` reads, repeated (each copy made distinct by a suffix, so neither the token
+cache nor anything else can reuse one copy's work for another) until there are ``--mb``
+megabytes of UTF-8. Every measurement segments the same texts and is repeated ``--repeat``
+times, interleaved with the others so that background load hits all of them alike; the table
+reports the best run of each (the least disturbed), plus the median.
+
+Measured:
+- raw ``jieba.lcut`` and ``rjieba.cut`` per text (jieba's global default dictionary);
+- the pipeline: ``Segmenter.cut_many`` and ``gd.text.tokens`` (the tidy DataFrame with offsets,
+  table rows included so the text is the same), cache off, with 1 and 2 processes, for both
+  backends;
+- the token cache: ``cut_many``/``tokens`` into an empty cache directory (cold, including the
+  writes) and again (warm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import glob
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_texts(corpus: Path, megabytes: float) -> list[str]:
+    import govdisclosure as gd
+
+    paths = sorted(glob.glob(str(ROOT / "data" / "samples" / "*.txt")))
+    if corpus.is_dir():
+        paths += sorted(
+            str(p)
+            for p in corpus.iterdir()
+            if p.suffix in (".txt", ".md", ".html", ".pdf", ".docx") and p.name != "README.md"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sections = gd.read_corpus(paths).sections
+    base = [t for t in sections["text"].tolist() if t.strip()]
+    size = sum(len(t.encode("utf-8")) for t in base)
+    copies = max(1, round(megabytes * 1e6 / size))
+    return [f"{text}\n副本{i}" for i in range(copies) for text in base]
+
+
+def timed(function: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--mb", type=float, default=3.0, help="megabytes of text to segment")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    warnings.simplefilter("ignore", SyntaxWarning)
+    import jieba
+    import rjieba
+
+    import govdisclosure.text as gt
+
+    jieba.setLogLevel(logging.WARNING)  # a benchmark script may; the library never does
+    jieba.initialize()
+    texts = load_texts(args.corpus, args.mb)
+    import pandas as pd
+
+    frame = pd.DataFrame({"report_id": [f"r{i}" for i in range(len(texts))], "text": texts})
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    seg = gt.Segmenter(cache=False).load()
+    fast = gt.Segmenter(backend="rjieba", cache=False).load()
+
+    runs: dict[str, list[float]] = {}
+
+    def measure(name: str, function: Callable[[], object]) -> None:
+        runs.setdefault(name, []).append(timed(function))
+
+    cache_dirs: list[str] = []
+    for _ in range(args.repeat):
+        measure("raw jieba.lcut", lambda: [jieba.lcut(t) for t in texts])
+        measure("raw rjieba.cut", lambda: [rjieba.cut(t) for t in texts])
+        measure("Segmenter.cut_many, 1 process", lambda: seg.cut_many(texts))
+        measure("Segmenter.cut_many, 2 processes", lambda: seg.cut_many(texts, n_jobs=2))
+        measure("tokens(), 1 process", lambda: gt.tokens(frame, segmenter=seg, tables=True))
+        measure(
+            "tokens(), 2 processes",
+            lambda: gt.tokens(frame, segmenter=seg, tables=True, n_jobs=2),
+        )
+        measure("Segmenter(backend='rjieba').cut_many", lambda: fast.cut_many(texts))
+        measure("tokens(), rjieba backend", lambda: gt.tokens(frame, segmenter=fast, tables=True))
+        directory = tempfile.mkdtemp(prefix="gd-bench-cache-")
+        cache_dirs.append(directory)
+        cached = gt.Segmenter(cache=Path(directory) / "tokens.sqlite3").load()
+        measure("cut_many, cold cache", lambda s=cached: s.cut_many(texts))
+        measure("cut_many, warm cache", lambda s=cached: s.cut_many(texts))
+        cached.clear_cache()
+        measure("tokens(), cold cache", lambda s=cached: gt.tokens(frame, segmenter=s, tables=True))
+        measure("tokens(), warm cache", lambda s=cached: gt.tokens(frame, segmenter=s, tables=True))
+
+    best = {name: min(times) for name, times in runs.items()}
+    median = {name: statistics.median(times) for name, times in runs.items()}
+    raw = best["raw jieba.lcut"]
+    lines = [
+        f"{mb:.2f} MB of report text, {len(texts)} texts; best (median) of {args.repeat} runs;"
+        f" {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
+        "",
+        "| measurement | seconds | MB/s | vs raw jieba |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in runs:
+        lines.append(
+            f"| {name} | {best[name]:.3f} ({median[name]:.3f}) | {mb / best[name]:.2f} | {raw / best[name]:.2f}x |"
+        )
+    ratios = {
+        "pipeline overhead, cut_many vs raw jieba": best["Segmenter.cut_many, 1 process"] / raw - 1,
+        "pipeline overhead, tokens() vs raw jieba": best["tokens(), 1 process"] / raw - 1,
+        "speed-up of 2 processes, cut_many": best["Segmenter.cut_many, 1 process"]
+        / best["Segmenter.cut_many, 2 processes"],
+        "speed-up of 2 processes, tokens()": best["tokens(), 1 process"] / best["tokens(), 2 processes"],
+        "rjieba vs jieba, raw": raw / best["raw rjieba.cut"],
+        "rjieba vs jieba, Segmenter.cut_many": best["Segmenter.cut_many, 1 process"]
+        / best["Segmenter(backend='rjieba').cut_many"],
+        "rjieba vs jieba, tokens()": best["tokens(), 1 process"] / best["tokens(), rjieba backend"],
+        "warm vs cold cache, cut_many": best["cut_many, cold cache"] / best["cut_many, warm cache"],
+        "warm vs cold cache, tokens()": best["tokens(), cold cache"] / best["tokens(), warm cache"],
+    }
+    lines += ["", "| ratio | value |", "|---|---:|"]
+    for name, value in ratios.items():
+        shown = f"{value:+.1%}" if "overhead" in name else f"{value:.1f}x"
+        lines.append(f"| {name} | {shown} |")
+    sys.stdout.write("\n".join(lines) + "\n")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"mb": mb, "best": best, "median": median, "ratios": ratios}, indent=2),
+            encoding="utf-8",
+        )
+    for directory in cache_dirs:
+        for path in Path(directory).iterdir():
+            path.unlink()
+        Path(directory).rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
