@@ -89,9 +89,10 @@ def similar_sections(
             continue
         vectorizer = _vectorizer().fit([_mask(d.text) for d in docs])
         scores = cosine_similarity(vectorizer.transform([_mask(d.text) for d in docs]))
-        for i, j in zip(*np.triu_indices(len(docs), k=1), strict=True):
+        # Only the pairs above the threshold: a corpus of thousands has millions of pairs.
+        for i, j in np.argwhere(np.triu(scores >= threshold, k=1)):
             a, b = docs[i], docs[j]
-            if scores[i, j] < threshold or not _comparable(a, b):
+            if not _comparable(a, b):
                 continue
             if order[a.report_id] < order[b.report_id]:
                 a, b = b, a  # report_id is the later report

@@ -14,6 +14,7 @@ import pandas as pd
 
 from govdisclosure.audit._common import (
     TABLE_SECTION,
+    ReportInfo,
     cell_label,
     finding,
     primary_reports,
@@ -43,10 +44,11 @@ def check_form(
     infos = report_infos(reports)
     out: list[dict[str, object]] = []
     out += _renamed(infos, sections)
+    by_report = dict(tuple(sections.groupby("report_id", sort=False)))
     for report in reports.itertuples():
         info = infos[str(report.report_id)]
         out += _template(info)
-        out += _fee(info, sections[sections["report_id"] == report.report_id])
+        out += _fee(info, by_report.get(report.report_id, sections.iloc[0:0]))
     out += _blanks(infos, tables, issues)
     out += _duplicates(infos, reports, tables, issues)
     return out
@@ -56,7 +58,7 @@ def _key(title: str) -> str:
     return _NOISE.sub("", _NUMBERING.sub("", normalize_chars(title)))
 
 
-def _renamed(infos: dict, sections: pd.DataFrame) -> list[dict[str, object]]:
+def _renamed(infos: dict[str, ReportInfo], sections: pd.DataFrame) -> list[dict[str, object]]:
     titles = read_package_csv("section_titles.csv")
     bare = dict(zip(titles["code"], titles["bare"], strict=True))
     out = []
@@ -73,7 +75,7 @@ def _renamed(infos: dict, sections: pd.DataFrame) -> list[dict[str, object]]:
     return out
 
 
-def _template(info) -> list[dict[str, object]]:
+def _template(info: ReportInfo) -> list[dict[str, object]]:
     if info.year is None:
         return []
     if info.template == "2019" and info.year >= setting_int("template_2021_from_year"):
@@ -83,7 +85,7 @@ def _template(info) -> list[dict[str, object]]:
     return []
 
 
-def _fee(info, sections: pd.DataFrame) -> list[dict[str, object]]:
+def _fee(info: ReportInfo, sections: pd.DataFrame) -> list[dict[str, object]]:
     if info.year is None or info.year < setting_int("fee_required_from_year") or info.template == "pre2019":
         return []
     other = sections[sections["section"] == "other"]
@@ -97,7 +99,7 @@ def _fee(info, sections: pd.DataFrame) -> list[dict[str, object]]:
                     fields={"detail": detail})]
 
 
-def _blanks(infos: dict, tables: pd.DataFrame, issues: pd.DataFrame) -> list[dict[str, object]]:
+def _blanks(infos: dict[str, ReportInfo], tables: pd.DataFrame, issues: pd.DataFrame) -> list[dict[str, object]]:
     """Cells printed blank or with a placeholder ("/", "—", "无") where the format wants a number."""
     unread = {(str(i.report_id), str(i.table)) for i in issues.itertuples() if i.check in _UNREAD_TABLE}
     partial = {(str(i.report_id), str(i.table)) for i in issues.itertuples() if i.check == "missing_cells"}
@@ -131,7 +133,7 @@ def _placeholder(raw: str) -> bool:
     return kind == "blank" and math.isnan(value)
 
 
-def _duplicates(infos: dict, reports: pd.DataFrame, tables: pd.DataFrame,
+def _duplicates(infos: dict[str, ReportInfo], reports: pd.DataFrame, tables: pd.DataFrame,
                 issues: pd.DataFrame) -> list[dict[str, object]]:
     ranked = primary_reports(reports, tables, issues)
     paths = dict(zip(reports["report_id"], reports["source_path"], strict=True))

@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -41,6 +42,7 @@ STATEMENT_COLUMNS = [
     "report_id", "section", "sentence", "check", "target", "compare", "value", "evidence",
 ]
 _TOLERANCE = 1e-6
+Key = tuple[str, str, str]
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -56,7 +58,7 @@ class Term:
     rows: tuple[str, ...]
     cols: tuple[str, ...]
 
-    def cells(self, available: dict[tuple[str, str, str], float]) -> list[tuple[str, str, str]]:
+    def cells(self, available: dict[Key, float]) -> list[Key]:
         keys = [k for k in available if k[0] == self.table]
         return [k for k in keys
                 if any(fnmatch.fnmatchcase(k[1], r) for r in self.rows)
@@ -169,7 +171,7 @@ def _statements(sentence: str, clauses: list[str]) -> list[tuple[Pattern, float]
     return out
 
 
-def _describe(terms: tuple[Term, ...], cells: dict, template: str) -> str:
+def _describe(terms: tuple[Term, ...], cells: dict[Key, float], template: str) -> str:
     book = codebook(None, template=book_template(template))
     parents = {(r.table, r.axis, r.code): r.parent for r in book.itertuples()}
     groups = {(r.table, r.code): r.label_short for r in book[book["axis"] == "group"].itertuples()}
@@ -192,7 +194,7 @@ def _describe(terms: tuple[Term, ...], cells: dict, template: str) -> str:
     return " + ".join(parts)
 
 
-def _value(terms: tuple[Term, ...], cells: dict) -> float | None:
+def _value(terms: tuple[Term, ...], cells: dict[Key, float]) -> float | None:
     """The sum the terms name, or None when a cell is missing or blank (nothing to compare)."""
     total = 0.0
     for term in terms:
@@ -223,7 +225,7 @@ def check_narrative(
     cells = cell_values(tables)
     by_pattern = {(p.check, p.target): p for p in patterns()}
     out: list[dict[str, object]] = []
-    fees: dict[str, list] = {}
+    fees: dict[str, list[Any]] = {}
     for st in statements.itertuples():
         info = infos.get(st.report_id)
         if info is None:
@@ -238,7 +240,7 @@ def check_narrative(
     return out
 
 
-def _compare(info: ReportInfo, st, pattern: Pattern, cells: dict) -> list[dict[str, object]]:
+def _compare(info: ReportInfo, st: Any, pattern: Pattern, cells: dict[Key, float]) -> list[dict[str, object]]:
     values = [_value(alt, cells) for alt in pattern.alternatives]
     known = [v for v in values if v is not None]
     if not known:
@@ -264,7 +266,7 @@ def _compare(info: ReportInfo, st, pattern: Pattern, cells: dict) -> list[dict[s
     )]
 
 
-def _compare_fees(info: ReportInfo, stated: list) -> list[dict[str, object]]:
+def _compare_fees(info: ReportInfo, stated: list[Any]) -> list[dict[str, object]]:
     """Statements of the 信息处理费 amount that disagree; section six is the reference."""
     if len({round(float(s.value), 2) for s in stated}) < 2:
         return []

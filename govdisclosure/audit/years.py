@@ -19,6 +19,7 @@ import math
 import pandas as pd
 
 from govdisclosure.audit._common import (
+    ReportInfo,
     cell_label,
     cell_values,
     finding,
@@ -27,6 +28,7 @@ from govdisclosure.audit._common import (
 )
 
 _TOLERANCE = 1e-6
+Key = tuple[str, str, str]
 # Rows of the 2021 table "proactive" that carry 本年制发 / 本年废止 / 现行有效 (第二十条第（一）项).
 _DOCUMENT_ROWS = ("rules", "normative_documents")
 _REQUEST_COLS = ("natural_person", "business", "research", "nonprofit", "legal_service", "other_org", "total")
@@ -56,12 +58,14 @@ def check_years(reports: pd.DataFrame, tables: pd.DataFrame, issues: pd.DataFram
     return out
 
 
-def _number(cells: dict, key: tuple[str, str, str]) -> float | None:
+def _number(cells: dict[Key, float], key: Key) -> float | None:
     value = cells.get(key)
     return None if value is None or math.isnan(value) else value
 
 
-def _carryover(info, now: dict, before: dict, previous: int) -> list[dict[str, object]]:
+def _carryover(
+    info: ReportInfo, now: dict[Key, float], before: dict[Key, float], previous: int
+) -> list[dict[str, object]]:
     out = []
     for col in _REQUEST_COLS:
         carried_in = _number(now, ("requests", "carried_in", col))
@@ -76,7 +80,9 @@ def _carryover(info, now: dict, before: dict, previous: int) -> list[dict[str, o
     return out
 
 
-def _in_force(info, now: dict, before: dict, previous: int) -> list[dict[str, object]]:
+def _in_force(
+    info: ReportInfo, now: dict[Key, float], before: dict[Key, float], previous: int
+) -> list[dict[str, object]]:
     out = []
     for row in _DOCUMENT_ROWS:
         current = _number(now, ("proactive", row, "in_force"))
