@@ -46,8 +46,10 @@ def _font_path() -> str:
 class _Page:
     """One page being drawn, in points from the top-left corner."""
 
-    def __init__(self, plt, number: int, ruled: bool = True) -> None:
-        self.fig = plt.figure(figsize=(W / 72, H / 72))
+    def __init__(self, number: int, ruled: bool = True) -> None:
+        from matplotlib.figure import Figure  # no pyplot: the tests' backend stays untouched
+
+        self.fig = Figure(figsize=(W / 72, H / 72))
         self.ruled = ruled
         self.y = TOP
         self.number = number
@@ -98,9 +100,6 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
     ``ruled=False`` leaves out every table line, as PDFs exported without cell borders do.
     """
     import matplotlib
-
-    matplotlib.use("pdf")
-    import matplotlib.pyplot as plt
     from matplotlib import font_manager
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -108,7 +107,7 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
     pages: list[_Page] = []
 
     def new_page() -> _Page:
-        pages.append(_Page(plt, len(pages) + 1, ruled))
+        pages.append(_Page(len(pages) + 1, ruled))
         return pages[-1]
 
     def v(table: str, row: str, col: str) -> str:
@@ -210,27 +209,22 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
         for p in pages:
             p.footer()
             pdf.savefig(p.fig)
-            plt.close(p.fig)
     return buffer.getvalue()
 
 
 def build_scanned_pdf(pages: int = 2) -> bytes:
     """A PDF whose pages are images only, like a scan: no text layer at all."""
-    import matplotlib
-
-    matplotlib.use("pdf")
-    import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
 
     rng = np.random.default_rng(0)
     buffer = io.BytesIO()
     with PdfPages(buffer) as pdf:
         for _ in range(pages):
-            fig = plt.figure(figsize=(W / 72, H / 72))
+            fig = Figure(figsize=(W / 72, H / 72))
             fig.figimage(rng.random((200, 150)), xo=50, yo=50, cmap="gray")
             pdf.savefig(fig)
-            plt.close(fig)
     return buffer.getvalue()
 
 
