@@ -56,6 +56,8 @@ def statements_of(text: str, section: str = "overview") -> list[tuple[str, float
     # numbers of another year are not this year's
     ("收到申请120件，同比增长20件。", [("narrative_received", 120)]),
     ("较上年减少行政复议3件。", []),
+    # "一起" before 行政复议 means "together", not one case
+    ("与司法局一起研究行政复议案件办理，全年有2件涉及本机关的行政复议。", [("narrative_review", 2)]),
 ])
 def test_statements(sentence: str, expected: list[tuple[str, float]]) -> None:
     assert statements_of(sentence) == expected
