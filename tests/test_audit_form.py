@@ -35,7 +35,8 @@ def test_a_longer_title_that_keeps_the_prescribed_words_is_not_renamed() -> None
 
 
 def test_a_missing_section_six_is_found_and_its_fee_report_too() -> None:
-    text = seed_text("tab").replace("六、其他需要报告的事项\n", "")
+    text = seed_text("tab")
+    text = text[:text.index("六、其他需要报告的事项")]
     found = audit(read_text(text), checks=["missing_section", "fee_not_reported"])
     assert found[["check", "severity", "location", "section"]].values.tolist() == [
         ["fee_not_reported", "warning", "第六部分 其他需要报告的事项", "other"],
@@ -43,6 +44,13 @@ def test_a_missing_section_six_is_found_and_its_fee_report_too() -> None:
     ]
     assert found["message"].iloc[0] == "第六部分 其他需要报告的事项：报告没有第六部分，未见信息处理费收取情况"
     assert found["message"].iloc[1] == "未找到第六部分“其他需要报告的事项”的标题"
+
+
+def test_a_fee_reported_without_the_heading_six_is_only_a_missing_section() -> None:
+    # The fee sentence stays, now at the end of section five (as in the archive's one-line texts).
+    text = seed_text("tab").replace("六、其他需要报告的事项\n", "")
+    found = audit(read_text(text), checks=["missing_section", "fee_not_reported"])
+    assert found["check"].tolist() == ["missing_section"]
 
 
 def test_section_six_without_the_fee() -> None:

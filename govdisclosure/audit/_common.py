@@ -221,7 +221,7 @@ def agency_key(agency: str) -> str:
 
 
 def primary_reports(reports: pd.DataFrame, tables: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
-    """One report per agency and year: the one with most table numbers, then fewest errors.
+    """One report per agency and year: the one with most table numbers, then fewest errors, issues.
 
     The same report often arrives twice (pingtan_2023.html and the archive's pingtan_2023.txt,
     whose table cells run together): the across-years and copied-content checks use the better
@@ -236,14 +236,18 @@ def primary_reports(reports: pd.DataFrame, tables: pd.DataFrame, issues: pd.Data
     numbers = tables.groupby("report_id")["value"].count() if len(tables) else pd.Series(dtype=int)
     errors = (issues[issues["severity"] == "error"].groupby("report_id").size()
               if len(issues) else pd.Series(dtype=int))
+    counts = issues.groupby("report_id").size() if len(issues) else pd.Series(dtype=int)
     out["_numbers"] = out["report_id"].map(numbers).fillna(0)
     out["_errors"] = out["report_id"].map(errors).fillna(0)
-    out = out.sort_values(["key", "year", "_numbers", "_errors", "report_id"],
-                          ascending=[True, True, False, True, True])
+    # Then fewer issues of any kind: of two narrative-only files (pingtan_2018.html and .txt) the
+    # one whose sections were found.
+    out["_issues"] = out["report_id"].map(counts).fillna(0)
+    out = out.sort_values(["key", "year", "_numbers", "_errors", "_issues", "report_id"],
+                          ascending=[True, True, False, True, True, True])
     grouped = (out["key"] != "") & out["year"].notna()
     first = ~out.duplicated(["key", "year"]) | ~grouped
     out["primary"] = first
     chosen = out[first & grouped].set_index(["key", "year"])["report_id"]
     out["chosen"] = [chosen.get((k, y), rid) if g else rid
                      for k, y, rid, g in zip(out["key"], out["year"], out["report_id"], grouped, strict=True)]
-    return out.drop(columns=["_numbers", "_errors"]).sort_index()
+    return out.drop(columns=["_numbers", "_errors", "_issues"]).sort_index()

@@ -22,6 +22,7 @@ from govdisclosure.audit._common import (
     section_label,
     setting_int,
 )
+from govdisclosure.audit.sentences import sentences
 from govdisclosure.codebook import read_package_csv
 from govdisclosure.normalize import normalize_chars
 from govdisclosure.values import parse_cell
@@ -90,6 +91,12 @@ def _fee(info: ReportInfo, sections: pd.DataFrame) -> list[dict[str, object]]:
         return []
     other = sections[sections["section"] == "other"]
     if other.empty:
+        # Without a heading 六 the fee may still be reported where the text runs on (the archive's
+        # pingtan_2023.txt prints its whole body on one line): then the missing section is the
+        # finding (missing_section), not the fee.
+        # Only narrative counts: the tables print 收费 in their labels (本年收费金额, 收费通知).
+        if any(_FEE_WORDS.search(s.text) for t in sections["text"] for s in sentences(str(t))):
+            return []
         detail = "报告没有第六部分，"
     elif _FEE_WORDS.search(re.sub(r"\s+", "", str(other["text"].iloc[0]))):
         return []
