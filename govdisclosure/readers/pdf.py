@@ -68,7 +68,7 @@ def read_pdf(data: bytes, *, source_format: str = "pdf", name: str = "<bytes>") 
             "and read the OCR'd PDF or its text."
         )
     text = _reflow(page_lines)
-    grids = _page_grids(data, name)
+    grids = _page_grids(data, name, _table_pages(page_lines))
     if not grids:
         # No ruled table anywhere: the tables were printed without cell borders. Their lines
         # still hold the cells, separated by spaces; blanks cannot be seen, so these grids are
@@ -225,8 +225,21 @@ def _strip_page_markers(lines: list[_Line]) -> list[_Line]:
     return lines
 
 
-def _page_grids(data: bytes, name: str) -> list[Grid]:
-    """The ruled tables of every page, as pdfplumber lays them out."""
+def _table_pages(pages: list[list[_Line]]) -> list[int]:
+    """1-based numbers of the pages that hold a table row: a line with wide blanks between cells.
+
+    pdfplumber takes ~50 ms a page; a report is mostly narrative (hongze_2023.pdf: 2 of its 5
+    pages hold no table), and a long one may have 30 pages around its three tables.
+    """
+    measured = [line for lines in pages for line in lines if line.right > line.left]
+    if not measured:
+        return []
+    em = _em(measured)
+    return [i + 1 for i, lines in enumerate(pages) if any(line.gap > 1.5 * em for line in lines)]
+
+
+def _page_grids(data: bytes, name: str, pages: list[int]) -> list[Grid]:
+    """The ruled tables of the given pages (1-based), as pdfplumber lays them out."""
     # Imported here: pdfplumber and pdfminer take ~80 ms to import, paid only when a PDF is read.
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -235,7 +248,9 @@ def _page_grids(data: bytes, name: str) -> list[Grid]:
 
     grids: list[Grid] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        if not pages:
+            return grids
+        with pdfplumber.open(io.BytesIO(data), pages=pages) as pdf:
             for page in pdf.pages:
                 for table in page.find_tables():
                     grid = _grid(table.extract())
