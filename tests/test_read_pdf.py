@@ -16,7 +16,14 @@ from distinct import distinct_values
 from pdf_fixture import build_encrypted_pdf, build_report_pdf, build_scanned_pdf
 
 import govdisclosure as gd
-from govdisclosure.readers.pdf import _Line, _reflow, _strip_page_markers, read_pdf
+from govdisclosure.readers.pdf import (
+    _RADICALS,
+    _grid,
+    _Line,
+    _reflow,
+    _strip_page_markers,
+    read_pdf,
+)
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(
@@ -120,6 +127,12 @@ def test_bytes_that_are_not_a_pdf() -> None:
 def test_page_markers_are_stripped_only_at_page_edges(page: str, expected: str) -> None:
     lines = [_Line(text, 0.0, 10.0) for text in page.split("\n")]
     assert "\n".join(line.text for line in _strip_page_markers(lines)) == expected
+
+
+def test_kangxi_radicals_in_the_text_layer_read_as_ideographs() -> None:
+    # "⼀、总体情况" with U+2F00 KANGXI RADICAL ONE, as WPS-made PDFs' text layers often read.
+    assert "⼀、总体情况⼆".translate(_RADICALS) == "一、总体情况二"
+    assert _grid([["⼊", "1"], ["⽂件", None]]).rows == (("入", "1"), ("文件", ""))
 
 
 def _line(text: str, left: float, right: float, gap: float = 3.0) -> _Line:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -39,6 +40,15 @@ _PAGE_MARKER = re.compile(
 # stray text object (a stamp's caption, a producer's watermark) but never a paragraph.
 _MIN_CHARS_PER_PAGE = 20
 _LETTER = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
+# Kangxi radicals and CJK radical supplements → the ideographs they stand for. Fonts embedded by
+# WPS and Word map common characters to these code points in their ToUnicode tables, so the text
+# layer reads "⼀、总体情况" (U+2F00) where the page shows 一、总体情况; every later stage
+# compares against the unified ideographs. One character for one, so lengths are kept.
+_RADICALS = {
+    code: mapped
+    for code in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6))
+    if len(mapped := unicodedata.normalize("NFKC", chr(code))) == 1 and mapped != chr(code)
+}
 
 
 def read_pdf(data: bytes, *, source_format: str = "pdf", name: str = "<bytes>") -> Source:
@@ -142,7 +152,8 @@ def _lines_of(textpage) -> list[_Line]:
             left = min((b[0] for b in boxes), default=0.0)
             right = max((b[2] for b in boxes), default=0.0)
             gap = max((b[0] - a[2] for a, b in pairwise(boxes)), default=0.0)
-            lines.append(_Line(normalize_newlines(raw[start:i]), left, right, gap))
+            text = normalize_newlines(raw[start:i]).translate(_RADICALS)
+            lines.append(_Line(text, left, right, gap))
         start = i + 1
     return lines
 
@@ -290,7 +301,7 @@ def _grid(rows: Sequence[Sequence[str | None]]) -> Grid | None:
     hongze_2023 and huaian_2024): a single column has no cells to keep apart, and the text is
     already in ``Source.text``, so it is not a grid.
     """
-    cells = tuple(tuple((cell or "").strip() for cell in row) for row in rows)
+    cells = tuple(tuple((cell or "").translate(_RADICALS).strip() for cell in row) for row in rows)
     cells = tuple(row for row in cells if any(row))
     width = max((len(row) for row in cells), default=0)
     if width < 2:
