@@ -1,5 +1,36 @@
-"""Figures with Chinese labels: functions take analysis DataFrames and an optional ``ax``."""
+"""Figures with Chinese labels: functions take analysis DataFrames and an optional ``ax``.
 
+Every function draws with a CJK font (an installed one, else the packaged Noto Sans CJK) inside
+:func:`cjk_context`, returns the Axes, and leaves the caller's rcParams alone::
+
+    import govdisclosure as gd
+    import govdisclosure.plot as gp
+
+    corpus = gd.read_corpus("data/samples")
+    gp.request_outcomes(corpus.tables, corpus.reports, by="year")
+    gp.issues_by_check(corpus.issues)
+
+Given ``ax=None`` a function makes a new pyplot figure sized for its content; pass ``ax`` to
+draw into a figure of your own.
+"""
+
+from govdisclosure.plot._common import report_labels
 from govdisclosure.plot._font import cjk_context, cjk_family, use_cjk_font
+from govdisclosure.plot.quality import failures, issues_by_check, issues_by_report, section_coverage, templates
+from govdisclosure.plot.requests import appeal_outcomes, request_outcomes, request_volumes, withheld_reasons
 
-__all__ = ["cjk_context", "cjk_family", "use_cjk_font"]
+__all__ = [
+    "appeal_outcomes",
+    "cjk_context",
+    "cjk_family",
+    "failures",
+    "issues_by_check",
+    "issues_by_report",
+    "report_labels",
+    "request_outcomes",
+    "request_volumes",
+    "section_coverage",
+    "templates",
+    "use_cjk_font",
+    "withheld_reasons",
+]

@@ -1,0 +1,104 @@
+"""Request and appeal figures: bars equal the table cells, shares add to 100, labels are Chinese."""
+
+from __future__ import annotations
+
+import pytest
+from plot_helpers import hbars, new_ax, render, reports_frame, tables_frame, texts
+
+from govdisclosure.plot import requests as rq
+
+REPORTS = reports_frame([("r1", "淮安市人民政府", 2024, "prefecture"),
+                         ("r2", "洪泽区人民政府", 2023, "county"),
+                         ("r3", "郏县白庙乡人民政府", 2024, "township")])
+T = "requests"
+TABLES = tables_frame({
+    "r1": {(T, "received", "total"): 300, (T, "carried_in", "total"): 20,
+           (T, "granted", "total"): 150, (T, "partly_granted", "total"): 50,
+           (T, "withheld_state_secret", "total"): 5, (T, "withheld_internal", "total"): 15,
+           (T, "unavailable_not_held", "total"): 60, (T, "rejected_duplicate", "total"): 10,
+           (T, "other_other", "total"): 10, (T, "total_processed", "total"): 300,
+           ("appeals", "review", "upheld"): 6, ("appeals", "review", "corrected"): 2,
+           ("appeals", "review", "other"): 2, ("appeals", "review", "pending"): 1,
+           ("appeals", "litigation_direct", "upheld"): 3},
+    "r2": {(T, "received", "total"): 10, (T, "granted", "total"): 2, (T, "unavailable_not_held", "total"): 8,
+           (T, "total_processed", "total"): 10, ("appeals", "review", "corrected"): 1},
+    "r3": {},  # a township with no request at all
+})
+
+
+def test_request_volumes_stack_received_and_carried_in() -> None:
+    ax = rq.request_volumes(TABLES, REPORTS, ax=new_ax())
+    render(ax)
+    bars = hbars(ax)
+    r1 = bars[bars["label"] == "淮安市人民政府 2024"].sort_values("left")
+    assert r1["width"].tolist() == [300, 20]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "淮安市人民政府 2024"  # largest on top
+    assert {"320", "10", "0", "申请数（件）", "一、本年新收", "二、上年结转"} <= set(texts(ax))
+
+
+def test_request_volumes_by_level_sums_reports() -> None:
+    ax = rq.request_volumes(TABLES, REPORTS, by="level", ax=new_ax())
+    render(ax)
+    assert hbars(ax).groupby("label")["width"].sum().to_dict() == {"地市级": 320, "县级": 10}
+    assert ax.get_title() == "政府信息公开申请数量（按行政级别）"
+
+
+def test_request_outcomes_shares_of_the_outcome_rows() -> None:
+    ax = rq.request_outcomes(TABLES, REPORTS, ax=new_ax())
+    render(ax)
+    bars = hbars(ax)
+    r1 = bars[bars["label"] == "淮安市人民政府 2024"].sort_values("left")
+    # 150 granted, 50 partly, 20 withheld, 60 unavailable, 10 rejected, 10 other of 300.
+    assert r1["width"].round(6).tolist() == pytest.approx([50, 50 / 3, 20 / 3, 20, 10 / 3, 10 / 3])
+    assert bars.groupby("label")["width"].sum().round(6).tolist() == [100, 100]
+    # r3 handled nothing: no bar (a share of nothing is undefined).
+    assert "郏县白庙乡人民政府 2024" not in set(bars["label"])
+    assert {"300 件", "10 件", "50%", "（三）不予公开"} <= set(texts(ax))
+    assert ax.get_yticklabels()[-1].get_text() == "淮安市人民政府 2024"  # most granted on top
+
+
+def test_withheld_reasons_are_summed_over_reports_in_template_order() -> None:
+    ax = rq.withheld_reasons(TABLES, ax=new_ax())
+    render(ax)
+    widths = hbars(ax).set_index("label")["width"]
+    assert widths.to_dict() == {"（三）1.国家秘密": 5, "（三）5.内部事务": 15, "（四）1.不掌握": 68,
+                                "（五）2.重复申请": 10}
+    order = [t.get_text() for t in ax.get_yticklabels()][::-1]
+    assert order[0] == "（三）1.国家秘密" and order[-1] == "（五）5.要求确认或重新出具"
+
+
+def test_appeal_outcomes_by_kind_with_correction_rate() -> None:
+    ax = rq.appeal_outcomes(TABLES, ax=new_ax())
+    render(ax)
+    review = hbars(ax).query("label == '行政复议'").sort_values("left")
+    assert review["width"].tolist() == [6, 3, 2, 1]  # upheld, corrected (2+1), other, pending
+    assert "12 件，纠错率 27%" in texts(ax)  # 3 of 11 decided
+    assert "（3 份报告合计）" in ax.get_title()
+
+
+def test_appeal_outcomes_by_report_needs_reports() -> None:
+    with pytest.raises(ValueError, match="reports"):
+        rq.appeal_outcomes(TABLES, by="report", ax=new_ax())
+    ax = rq.appeal_outcomes(TABLES, REPORTS, by="report", ax=new_ax())
+    render(ax)
+    assert hbars(ax).groupby("label")["width"].sum().to_dict() == {"淮安市人民政府 2024": 14,
+                                                                   "洪泽区人民政府 2023": 1}
+
+
+def test_group_by_an_unknown_column_says_which_exist() -> None:
+    with pytest.raises(ValueError, match=r"no such column.*agency"):
+        rq.request_volumes(TABLES, REPORTS, by="dynasty", ax=new_ax())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda t, ax: rq.request_volumes(t, REPORTS, ax=ax),
+    lambda t, ax: rq.request_outcomes(t, REPORTS, ax=ax),
+    lambda t, ax: rq.withheld_reasons(t, ax=ax),
+    lambda t, ax: rq.appeal_outcomes(t, ax=ax),
+])
+def test_all_zero_or_no_table_says_so(fn) -> None:
+    zeros = TABLES[TABLES["report_id"] == "r3"]
+    for tables in (zeros, zeros.iloc[:0]):
+        ax = fn(tables, new_ax())
+        render(ax)
+        assert ax.get_title() and len(ax.texts) == 1 and not len(hbars(ax))
