@@ -140,9 +140,9 @@ def sentences(
         >>> import govdisclosure as gd, govdisclosure.text as gt
         >>> rep = gd.read_report("data/samples/000_dc9580d96d94ba76.txt")
         >>> s = gt.sentences(rep.sections)
-        >>> row = s.iloc[3]
-        >>> rep.text[row.start:row.end] == row.text
-        True
+        >>> row = s.iloc[8]
+        >>> row.text[:16], rep.text[row.start:row.end] == row.text
+        ('严格遵循规范的依申请公开工作流程', True)
     """
     terminators = _TERMINATORS + (_SEMICOLONS if semicolons else "")
     out: dict[str, list] = {k: [] for k in ("report_id", "section", "text", "start", "end")}
