@@ -6,15 +6,18 @@ machine without a Chinese system font and the caller's rcParams are left alone.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal, ParamSpec
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
@@ -58,14 +61,33 @@ def cjk_plot(func: Callable[P, Axes]) -> Callable[P, Axes]:
     return wrapper
 
 
-def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """The Axes to draw on: ``ax`` itself, or one on a new pyplot figure of ``size`` inches.
+_BARE_FIGURES: contextvars.ContextVar[bool] = contextvars.ContextVar("bare_figures", default=False)
 
-    pyplot (not a bare ``Figure``) so that a notebook shows the figure; the backend is whatever
-    the caller's session chose.
+
+@contextmanager
+def bare_figures() -> Iterator[None]:
+    """Inside this block, plot functions called without ``ax`` make bare ``Figure`` objects.
+
+    For batch jobs (the workflow writing dozens of files): no pyplot state, no GUI backend, and
+    nothing to close; the figure is freed with its last reference.
+    """
+    token = _BARE_FIGURES.set(True)
+    try:
+        yield
+    finally:
+        _BARE_FIGURES.reset(token)
+
+
+def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """The Axes to draw on: ``ax`` itself, or one on a new figure of ``size`` inches.
+
+    A pyplot figure (not a bare ``Figure``) so that a notebook shows it, on whatever backend the
+    caller's session chose; a bare one inside :func:`bare_figures`.
     """
     if ax is not None:
         return ax
+    if _BARE_FIGURES.get():
+        return Figure(figsize=size, layout="constrained").add_subplot()
     import matplotlib.pyplot as plt
 
     _, new = plt.subplots(figsize=size, layout="constrained")
