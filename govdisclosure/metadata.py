@@ -62,9 +62,13 @@ def _lines(text: str) -> list[str]:
     return [_MARKUP.sub("", line) for line in text.split("\n") if line.strip()]
 
 
+# Archive extractions label their header lines "标题: …", "发布机构: …" (pingtan_20xx.txt).
+_TITLE_KEY = re.compile(r"^\s*(?:标题|题目|文章标题|名称)\s*[:：]\s*")
+
+
 def find_title(preamble: str) -> str:
     """The report's title: the first line of the preamble that names a report."""
-    lines = _lines(preamble)[:12]
+    lines = [_TITLE_KEY.sub("", line) for line in _lines(preamble)[:12]]
     for i, line in enumerate(lines):
         compact = line.replace(" ", "")
         if len(compact) > _MAX_TITLE or "。" in compact:

@@ -81,7 +81,56 @@ def find_headings(text: str) -> list[_Heading]:
             found.append(_Heading(code, orders[code], line.strip(), offset, offset + len(line) + 1))
             last_order = orders[code]
         offset += len(line) + 1
+    if len(found) < 2:
+        found = _inline_headings(text, orders) or found
     return _fill_from_sub_headings(text, found, orders)
+
+
+# A numbered heading inside a line. In text whose line breaks were lost, a heading can follow
+# anything — table digits ("…0三、收到和处理…") or a table label ("…继续办理四、政府信息公开…") —
+# except a longer number ("十一、") or 第 ("第一、").
+_INLINE = re.compile(r"(?<![一二三四五六七八九十第])([一二三四五六七八九十]{1,2})\s*、\s*")
+_INLINE_TAIL = re.compile(r"[^\s。；，,]{2,40}")
+_ANY_NUMBER = re.compile(r"[一二三四五六七八九十]、")
+
+
+def _inline_headings(text: str, orders: dict[str, int]) -> list[_Heading]:
+    """Headings that stand inside lines, for text whose line breaks were lost.
+
+    The archive extractions pingtan_20xx.txt put the whole report on one line: "…12月31日。一、总体情况
+    2024年，…". The title is the shortest stretch after the number that classifies as a heading and
+    holds no other number ("四、结转下年度继续办理0000000四、政府信息公开行政复议…" is a table label, then
+    the heading), extended while it still spells the start of the canonical title (主动公开 →
+    主动公开政府信息情况); template order applies as for line headings, which keeps a stray
+    "统一、主动公开" in a sentence from opening a section once its own section has passed.
+    """
+    bare = {code: b for code, _o, _p, b in _patterns()}
+    found: list[_Heading] = []
+    last_order = 0
+    for match in _INLINE.finditer(text):
+        tail_match = _INLINE_TAIL.match(text, match.end())
+        if tail_match is None:
+            continue
+        tail = tail_match.group()
+        code, end = None, 0
+        for end in range(2, len(tail) + 1):
+            if _ANY_NUMBER.search(tail[:end]):
+                code = None
+                break
+            code = classify_heading(f"{match.group(1)}、{tail[:end]}")
+            if code is not None:
+                break
+        if code is None or orders[code] <= last_order:
+            continue
+        while end < len(tail):
+            longer = _NOISE.sub("", tail[: end + 1])
+            if len(longer) == len(_NOISE.sub("", tail[:end])) or not bare[code].startswith(longer):
+                break
+            end += 1
+        title_end = match.end() + end
+        found.append(_Heading(code, orders[code], text[match.start():title_end], match.start(), title_end))
+        last_order = orders[code]
+    return found
 
 
 def _fill_from_sub_headings(text: str, found: list[_Heading], orders: dict[str, int]) -> list[_Heading]:

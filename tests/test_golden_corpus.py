@@ -41,16 +41,9 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 # Corpus files whose reader or format work is not finished yet: their tests run but may fail
 # (xfail, strict=False). PENDING_CELLS covers the table tests (cells, unreadable, pre-2019),
 # PENDING_META the metadata test. Delete an entry when it passes — see golden/HARNESS.md.
-_INLINE = "flattened archive text: headings inline on one line, agency from the archive header"
 PENDING_CELLS: dict[str, str] = {
 }
 PENDING_META: dict[str, str] = {
-    "pingtan_2018.txt": _INLINE,
-    "pingtan_2021.txt": _INLINE,
-    "pingtan_2022.txt": _INLINE,
-    "pingtan_2023.txt": _INLINE,
-    "pingtan_2024.txt": _INLINE,
-    "pingtan_2025.txt": _INLINE,
 }
 _EPS = 1e-9
 
