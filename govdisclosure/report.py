@@ -181,7 +181,14 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
         # Cells run together in flattened page text are reported as unreadable, never split.
         issues += mark_unreadable(table_issues, normalized)
         issues += check_tables(tables, template, report_id)
-    elif source.grids and template == "unknown":
+    blank_pages = source.meta.get("pages_without_text") or []
+    if blank_pages:
+        # A PDF whose text layer misses some pages (a scanned page inserted among typed ones):
+        # what those pages said is not in the text, so say which they are.
+        pages = "、".join(str(p) for p in blank_pages)  # type: ignore[union-attr]
+        issues.append(Issue(report_id, "pages_without_text", "warning",
+                            f"PDF 第 {pages} 页没有文字层（可能是扫描页），其内容未能读取；如需读取请先做 OCR"))
+    if source.grids and template == "unknown":
         issues.append(Issue(report_id, "unknown_template", "warning",
                             "报告含表格，但无法判断其采用 2019 年还是 2021 年格式，表格未读入"))
     meta: dict[str, object] = {

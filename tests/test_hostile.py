@@ -110,3 +110,18 @@ def test_hostile_corpus_ends_in_failures_or_issues(hostile_dir) -> None:
                             & (corpus.issues["check"] == "missing_section")]
     # Only the problems part is still found, by its sub-heading "(一) 存在问题".
     assert sorted(missing["row"]) == ["appeals", "other", "overview", "proactive", "requests"]
+
+
+def test_a_scanned_page_inside_a_typed_pdf_is_an_issue() -> None:
+    import pypdfium2 as pdfium
+    from distinct import distinct_values
+    from pdf_fixture import build_report_pdf
+
+    doc = pdfium.PdfDocument(build_report_pdf(distinct_values()))
+    doc.import_pages(pdfium.PdfDocument(build_scanned_pdf(pages=1)), [0], index=1)
+    buf = io.BytesIO()
+    doc.save(buf)
+    rep = gd.read_report(buf.getvalue(), format="pdf", name="mixed.pdf")
+    scanned = rep.issues[rep.issues["check"] == "pages_without_text"]
+    assert scanned["message"].tolist() == ["PDF 第 2 页没有文字层（可能是扫描页），其内容未能读取；如需读取请先做 OCR"]
+    assert rep.tables["value"].notna().sum() == 200
