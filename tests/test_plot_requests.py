@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from plot_helpers import hbars, new_ax, render, reports_frame, tables_frame, texts
 
@@ -55,6 +56,15 @@ def test_request_outcomes_shares_of_the_outcome_rows() -> None:
     assert "郏县白庙乡人民政府 2024" not in set(bars["label"])
     assert {"300 件", "10 件", "50%", "（三）不予公开"} <= set(texts(ax))
     assert ax.get_yticklabels()[-1].get_text() == "淮安市人民政府 2024"  # most granted on top
+
+
+def test_years_keep_their_order_earliest_on_top() -> None:
+    reports = REPORTS.assign(year=pd.array([2024, 2023, 2025], dtype="Int64"))
+    for fn in (rq.request_outcomes, rq.request_volumes):
+        ax = fn(TABLES, reports, by="year", ax=new_ax())
+        render(ax)
+        ticks = [t.get_text() for t in ax.get_yticklabels()][::-1]
+        assert ticks[:2] == ["2023年", "2024年"], fn.__name__
 
 
 def test_withheld_reasons_are_summed_over_reports_in_template_order() -> None:

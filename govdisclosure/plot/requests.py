@@ -102,6 +102,20 @@ def _grouped(values: pd.DataFrame, reports: pd.DataFrame, by: By) -> pd.DataFram
     return values.groupby(keys.reindex(values.index).to_numpy(), sort=False).sum(min_count=1)
 
 
+def ordinal_order(labels: pd.Index, by: By | None) -> list | None:
+    """Bottom-to-top order of rows for groups with a natural order (years, levels), else None.
+
+    A year or an administrative level is read in its own order, not ranked by size: earliest year
+    and highest level on top (a horizontal bar chart draws its first row at the bottom).
+    """
+    if by == "year":
+        return sorted(labels, key=lambda g: (not str(g)[:4].isdigit(), str(g)), reverse=True)
+    if by == "level":
+        rank = {zh: i for i, zh in enumerate(LEVEL_ZH.values())}
+        return sorted(labels, key=lambda g: rank.get(g, len(rank)), reverse=True)
+    return None
+
+
 def _by_zh(by: By) -> str:
     return {"report": "报告", "year": "年度", "level": "行政级别", "province": "省份", "city": "地市",
             "agency": "机关", "template": "格式"}.get(by, by)
@@ -120,7 +134,8 @@ def request_volumes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "re
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The Axes: horizontal bars, largest on top, 本年新收 and 上年结转 stacked, sum written at the end.
+        The Axes: horizontal bars, largest on top (years and levels in their own order),
+        本年新收 and 上年结转 stacked, the sum written at the end.
     """
     title = f"政府信息公开申请数量（按{_by_zh(by)}）"
     wide = _wide(tables, "requests", "total").reindex(columns=["received", "carried_in"])
@@ -133,6 +148,9 @@ def request_volumes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "re
                        f"{len(wide)} 个{_by_zh(by)}的新收和上年结转申请均为 0 件")
     wide = wide.sort_values("_n", ascending=False, kind="stable")
     shown = wide.head(top).iloc[::-1]
+    natural = ordinal_order(shown.index, by)
+    if natural is not None:
+        shown = shown.loc[natural]
     ax = new_axes(ax, (8, fit_height(len(shown))))
     labels = [wrap(x, 20) for x in shown.index]
     received = shown["received"].fillna(0).to_numpy()
@@ -179,18 +197,22 @@ def request_outcomes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "r
 
     Returns:
         The Axes: 100 % stacked horizontal bars in the template's order of outcomes, rows sorted by
-        the share granted in full or in part (highest on top), with the number handled at the right.
+        the share granted in full or in part (highest on top) — years and levels in their own
+        order, earliest and highest on top — with the number handled at the right.
         Rows with no request handled are left out (a share of nothing is undefined).
     """
     title = f"依申请公开办理结果构成（按{_by_zh(by)}）"
     counts = outcome_shares(tables, reports, by=by)
+    n_rows = len(counts)
     counts = counts[counts["n"] > 0]
     if counts.empty:
         return no_data(new_axes(ax, (7, 2.6)), title, "办结申请均为 0 件")
     counts = counts.sort_values("n", ascending=False, kind="stable").head(top)
     shares = counts[list(OUTCOME_GROUPS)].fillna(0).div(counts["n"], axis=0) * 100
     shares = shares.assign(_open=shares["granted"] + shares["partly_granted"])
-    shares = shares.sort_values("_open", ascending=True, kind="stable")  # highest ends on top
+    natural = ordinal_order(shares.index, by)
+    # Highest share granted ends on top (barh draws the first row at the bottom).
+    shares = shares.loc[natural] if natural is not None else shares.sort_values("_open", kind="stable")
     ax = new_axes(ax, (9, fit_height(len(shares)) + 0.4))
     labels = [wrap(x, 20) for x in shares.index]
     left = np.zeros(len(shares))
@@ -206,7 +228,7 @@ def request_outcomes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "r
         ax.text(101, y, f"{v:,.0f} 件", va="center", fontsize=8, color="#333333")
     ax.set_xlim(0, 112)
     ax.set_xticks(range(0, 101, 20))
-    more = f"（办结最多的 {top} 个）" if len(outcome_shares(tables, reports, by=by)) > top else ""
+    more = f"（办结最多的 {top} 个）" if n_rows > top else ""
     # The legend sits in one row between the title and the bars, in the bars' order.
     ax.set_title(title + more, pad=22)
     ax.set_xlabel("占办结申请的比例（%）；右侧为办结申请数（件）")
@@ -293,7 +315,11 @@ def appeal_outcomes(tables: pd.DataFrame, reports: pd.DataFrame | None = None, *
     if not (counts.to_numpy() > 0).any():
         return no_data(new_axes(ax, (7, 2.6)), title + sub, "行政复议和行政诉讼案件均为 0 件")
     if by is not None:
-        counts = counts.assign(_n=counts.sum(axis=1)).sort_values("_n", kind="stable").drop(columns="_n")
+        natural = ordinal_order(counts.index, by)
+        if natural is not None:
+            counts = counts.loc[natural]
+        else:
+            counts = counts.assign(_n=counts.sum(axis=1)).sort_values("_n", kind="stable").drop(columns="_n")
     else:
         counts = counts.iloc[::-1]  # template order, top to bottom
     ax = new_axes(ax, (8.5, fit_height(len(counts), base=2.0)))
