@@ -13,9 +13,9 @@ finding; the matching passages are the sentence pairs whose own similarity reach
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
@@ -44,12 +44,36 @@ class _Doc:
     text: str
 
 
-def _mask(text: str) -> str:
+def mask_digits(text: str) -> str:
+    """Whitespace removed and every digit made 0: a copy with new years and counts stays a copy."""
     return _DIGITS.sub("0", re.sub(r"\s+", "", text))
 
 
 def _vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True)
+
+
+def similar_pairs(
+    texts: Sequence[str], threshold: float, *, block: int = 1000
+) -> tuple[TfidfVectorizer, list[tuple[int, int, float]]]:
+    """The shared core of copied-content detection (this check and
+    :func:`govdisclosure.analysis.similar_texts`).
+
+    Fits TF-IDF over character 2–4-grams of the digit-masked texts and returns the fitted
+    vectorizer (for :func:`matching_passages`) and every pair ``(i, j, score)``, ``i < j`` in
+    row-major order, whose cosine similarity reaches ``threshold``. Similarities are computed a
+    block of rows at a time and only the pairs above the threshold are kept, so thousands of
+    reports never need a dense n × n matrix.
+    """
+    vectorizer = _vectorizer().fit([mask_digits(t) for t in texts])
+    matrix = vectorizer.transform([mask_digits(t) for t in texts])
+    pairs: list[tuple[int, int, float]] = []
+    for start in range(0, matrix.shape[0], block):
+        sims = (matrix[start:start + block] @ matrix.T).tocoo()
+        for i, j, score in sorted(zip(sims.row + start, sims.col, sims.data, strict=True)):
+            if j > i and score >= threshold:
+                pairs.append((int(i), int(j), float(score)))
+    return vectorizer, pairs
 
 
 def _comparable(a: _Doc, b: _Doc) -> bool:
@@ -87,29 +111,30 @@ def similar_sections(
                 if len(re.sub(r"\s+", "", str(t))) >= setting_int("copied_min_chars")]
         if len(docs) < 2:
             continue
-        vectorizer = _vectorizer().fit([_mask(d.text) for d in docs])
-        scores = cosine_similarity(vectorizer.transform([_mask(d.text) for d in docs]))
         # Only the pairs above the threshold: a corpus of thousands has millions of pairs.
-        for i, j in np.argwhere(np.triu(scores >= threshold, k=1)):
+        vectorizer, pairs = similar_pairs([d.text for d in docs], threshold)
+        for i, j, score in pairs:
             a, b = docs[i], docs[j]
             if not _comparable(a, b):
                 continue
             if order[a.report_id] < order[b.report_id]:
                 a, b = b, a  # report_id is the later report
-            rows.append((code, a.report_id, b.report_id, float(scores[i, j]),
-                         _passages(vectorizer, a.text, b.text)))
+            rows.append((code, a.report_id, b.report_id, score, matching_passages(vectorizer, a.text, b.text)))
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def _passages(vectorizer: TfidfVectorizer, text: str, other: str) -> list[tuple[str, str, float]]:
-    """Sentence pairs of the two sections that match, best first."""
+def matching_passages(vectorizer: TfidfVectorizer, text: str, other: str) -> list[tuple[str, str, float]]:
+    """Sentence pairs of two texts that match (``copied_passage_threshold``), best first.
+
+    ``vectorizer`` is the one :func:`similar_pairs` returns.
+    """
     min_chars = setting_int("copied_min_passage_chars")
     ours = [s.text for s in sentences(text) if len(s.text) >= min_chars]
     theirs = [s.text for s in sentences(other) if len(s.text) >= min_chars]
     if not ours or not theirs:
         return []
-    sims = cosine_similarity(vectorizer.transform([_mask(s) for s in ours]),
-                             vectorizer.transform([_mask(s) for s in theirs]))
+    sims = cosine_similarity(vectorizer.transform([mask_digits(s) for s in ours]),
+                             vectorizer.transform([mask_digits(s) for s in theirs]))
     cut = setting_float("copied_passage_threshold")
     found = []
     for i, row in enumerate(sims):
