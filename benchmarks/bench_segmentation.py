@@ -9,7 +9,9 @@ Text: the section texts of the seed reports and of every development-corpus file
 cache nor anything else can reuse one copy's work for another) until there are ``--mb``
 megabytes of UTF-8. Every measurement segments the same texts and is repeated ``--repeat``
 times, interleaved with the others so that background load hits all of them alike; the table
-reports the best run of each (the least disturbed), plus the median.
+reports the best run of each (the least disturbed), plus the median, and the CPU seconds that
+run used in this process and its worker processes (which shows what a pool costs in total,
+whatever else the machine was doing).
 
 Measured:
 - raw ``jieba.lcut`` and ``rjieba.cut`` per text (jieba's global default dictionary);
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gc
 import glob
+import importlib
 import json
 import logging
 import os
@@ -37,6 +40,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# CPU time of the worker processes comes from getrusage, which Windows lacks.
+resource = None if sys.platform == "win32" else importlib.import_module("resource")
 
 
 def load_texts(corpus: Path, megabytes: float) -> list[str]:
@@ -58,11 +63,20 @@ def load_texts(corpus: Path, megabytes: float) -> list[str]:
     return [f"{text}\n副本{i}" for i in range(copies) for text in base]
 
 
-def timed(function: Callable[[], object]) -> float:
+def timed(function: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock seconds, and CPU seconds of this process and its finished children."""
     gc.collect()
+    if resource is None:
+        start = time.perf_counter()
+        function()
+        return time.perf_counter() - start, float("nan")
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     function()
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before, strict=True))
+    return wall, cpu
 
 
 def main() -> int:
@@ -90,9 +104,12 @@ def main() -> int:
     fast = gt.Segmenter(backend="rjieba", cache=False).load()
 
     runs: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
 
     def measure(name: str, function: Callable[[], object]) -> None:
-        runs.setdefault(name, []).append(timed(function))
+        wall, used = timed(function)
+        runs.setdefault(name, []).append(wall)
+        cpu.setdefault(name, []).append(used)
 
     cache_dirs: list[str] = []
     for _ in range(args.repeat):
@@ -123,12 +140,14 @@ def main() -> int:
         f"{mb:.2f} MB of report text, {len(texts)} texts; best (median) of {args.repeat} runs;"
         f" {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
         "",
-        "| measurement | seconds | MB/s | vs raw jieba |",
-        "|---|---:|---:|---:|",
+        "| measurement | seconds | MB/s | vs raw jieba | CPU seconds |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name in runs:
+        used = cpu[name][runs[name].index(best[name])]
         lines.append(
-            f"| {name} | {best[name]:.3f} ({median[name]:.3f}) | {mb / best[name]:.2f} | {raw / best[name]:.2f}x |"
+            f"| {name} | {best[name]:.3f} ({median[name]:.3f}) | {mb / best[name]:.2f}"
+            f" | {raw / best[name]:.2f}x | {used:.2f} |"
         )
     ratios = {
         "pipeline overhead, cut_many vs raw jieba": best["Segmenter.cut_many, 1 process"] / raw - 1,
@@ -150,7 +169,9 @@ def main() -> int:
     sys.stdout.write("\n".join(lines) + "\n")
     if args.json:
         args.json.write_text(
-            json.dumps({"mb": mb, "best": best, "median": median, "ratios": ratios}, indent=2),
+            json.dumps(
+                {"mb": mb, "best": best, "median": median, "runs": runs, "cpu": cpu, "ratios": ratios}, indent=2
+            ),
             encoding="utf-8",
         )
     for directory in cache_dirs:

@@ -29,7 +29,7 @@ from govdisclosure.text.stats import (
     keywords,
     kwic,
 )
-from govdisclosure.text.tokens import tokens
+from govdisclosure.text.tidy import tokens
 from govdisclosure.text.units import items, sentences
 
 __all__ = [

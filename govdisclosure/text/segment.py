@@ -331,37 +331,36 @@ class Segmenter:
         Returns:
             One token list per text, in order.
         """
-        return [words for words, _tags in self._process(list(texts), "cut", n_jobs)]
+        return _as_lists([words for words, _tags in self._process(list(texts), "cut", n_jobs)])
 
     def tag_many(self, texts: Iterable[str], *, n_jobs: int = 1) -> list[list[tuple[str, str]]]:
         """:meth:`tag` for many texts, cached and optionally in several processes."""
-        return [list(zip(words, tags or [], strict=True)) for words, tags in self._process(list(texts), "tag", n_jobs)]
+        segmented = self._process(list(texts), "tag", n_jobs)
+        words = _as_lists([w for w, _ in segmented])
+        tags = _as_lists([t or [] for _, t in segmented])
+        return [list(zip(w, t, strict=True)) for w, t in zip(words, tags, strict=True)]
 
-    def _process(
-        self, texts: list[str], mode: Literal["cut", "tag"], n_jobs: int
-    ) -> list[tuple[list[str], list[str] | None]]:
-        """``(tokens, tags)`` per text: from the cache, else segmented (and then cached)."""
-        results: list[tuple[list[str], list[str] | None] | None] = [None] * len(texts)
+    def _process(self, texts: list[str], mode: Literal["cut", "tag"], n_jobs: int) -> list[Segmented]:
+        """``(tokens, tags)`` per text, each a list (segmented here) or a separator-joined
+        string (from the cache or a worker process, left joined so that callers that want
+        Arrow arrays never create one Python object per token)."""
+        results: list[Segmented | None] = [None] * len(texts)
         fingerprint = f"{self.fingerprint}:{mode}"
         keys: list[bytes] = []
         if self._cache is not None:
             keys = [text_key(t) for t in texts]
             found = self._cache.get_many(fingerprint, keys)
             for i, key in enumerate(keys):
-                hit = found.get(key)
-                if hit is not None:
-                    results[i] = (_split(hit[0]), None if hit[1] is None else _split(hit[1]))
+                results[i] = found.get(key)
         missing = [i for i, r in enumerate(results) if r is None]
         if not missing:
             return results  # type: ignore[return-value]
         from govdisclosure.text import parallel
 
         todo = [texts[i] for i in missing]
+        computed: list[Segmented]
         if parallel.resolve_n_jobs(n_jobs) > 1 and len(todo) > 1:
-            computed = [
-                (_split(words), None if tags is None else _split(tags))
-                for words, tags in parallel.segment_texts(self, todo, mode, n_jobs)
-            ]
+            computed = list(parallel.segment_texts(self, todo, mode, n_jobs))
         else:
             computed = [self._segment(text, mode) for text in todo]
         for i, value in zip(missing, computed, strict=True):
@@ -370,7 +369,7 @@ class Segmenter:
             self._cache.put_many(
                 fingerprint,
                 (
-                    (keys[i], SEPARATOR.join(words), None if tags is None else SEPARATOR.join(tags))
+                    (keys[i], _as_joined(words), None if tags is None else _as_joined(tags))
                     for i, (words, tags) in zip(missing, computed, strict=True)
                     # A text containing the separator could not be split back unambiguously.
                     if SEPARATOR not in texts[i]
@@ -419,8 +418,24 @@ class Segmenter:
         return Analyzer(self, stopwords=stopwords, remove_punct=remove_punct, remove_numbers=remove_numbers)
 
 
-def _split(joined: str) -> list[str]:
-    return joined.split(SEPARATOR) if joined else []
+# Tokens as segmented here (a list) or as stored and sent between processes (one string,
+# joined by SEPARATOR).
+Tokens = list[str] | str
+Segmented = tuple[Tokens, Tokens | None]
+
+
+def _as_list(tokens: Tokens) -> list[str]:
+    if isinstance(tokens, list):
+        return tokens
+    return tokens.split(SEPARATOR) if tokens else []
+
+
+def _as_lists(values: list[Tokens]) -> list[list[str]]:
+    return [_as_list(v) for v in values]
+
+
+def _as_joined(tokens: Tokens) -> str:
+    return tokens if isinstance(tokens, str) else SEPARATOR.join(tokens)
 
 
 # -- token filters ------------------------------------------------------------------------------

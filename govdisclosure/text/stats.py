@@ -26,7 +26,7 @@ from govdisclosure.text.segment import (
     resolve_stopwords,
     token_kind,
 )
-from govdisclosure.text.tokens import KEY_COLUMNS, tokenize
+from govdisclosure.text.tidy import KEY_COLUMNS, tokenize
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -80,7 +80,7 @@ def _token_frame(
     columns: dict[str, object] = {}
     for key in dict.fromkeys([*KEY_COLUMNS, *keep]):
         if key in frame.columns:
-            columns[key] = pd.Series(frame[key].to_numpy()[flat.unit], dtype=frame[key].dtype)
+            columns[key] = frame[key].take(flat.unit).reset_index(drop=True)
     columns["_unit"] = flat.unit
     columns["position"] = flat.position
     columns["token"] = pd.Series(pd.array(flat.token, dtype="str"))

@@ -12,11 +12,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from govdisclosure.text._cache import SEPARATOR
 from govdisclosure.text.segment import (
     NUMBER,
     PUNCT,
     SPACE,
     Segmenter,
+    Tokens,
+    _as_joined,
+    _as_list,
     default_segmenter,
     resolve_stopwords,
     token_kind,
@@ -75,6 +79,22 @@ def _unwrap(text: str) -> tuple[str, np.ndarray | None]:
     return chars[index].tobytes().decode("utf-32-le"), index
 
 
+def _arrow_tokens(values: list[Tokens], *, safe: bool) -> tuple[pa.Array, np.ndarray]:
+    """All texts' tokens as one Arrow array, and the number of tokens of each text.
+
+    Token lists (segmented in this process) are flattened; joined strings (from the cache or
+    a worker) are split by Arrow in C++, so a warm re-run creates no Python object per token.
+    """
+    if all(isinstance(v, list) for v in values) or not safe:
+        lists = [_as_list(v) for v in values]
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        return pa.array(list(chain.from_iterable(lists)), type=pa.large_string()), counts
+    joined = pa.array([_as_joined(v) or None for v in values], type=pa.large_string())
+    split = pc.split_pattern(joined, pattern=SEPARATOR)
+    counts = pc.list_value_length(split).fill_null(0).to_numpy().astype(np.int64)
+    return pc.list_flatten(split), counts
+
+
 def tokenize(
     frame: pd.DataFrame,
     *,
@@ -108,20 +128,17 @@ def tokenize(
             piece_unit.append(u)
             piece_offset.append(s)
             piece_index.append(index)
-    tags: list[str] | None = None
-    if pos:
-        pairs = segmenter.tag_many(piece_text, n_jobs=n_jobs)
-        segmented = [[w for w, _ in p] for p in pairs]
-        tags = [f for p in pairs for _, f in p]
-    else:
-        segmented = segmenter.cut_many(piece_text, n_jobs=n_jobs)
-    counts = np.fromiter(map(len, segmented), dtype=np.int64, count=len(segmented))
+    segmented = segmenter._process(piece_text, "tag" if pos else "cut", n_jobs)
+    # A text containing the separator character was segmented here, not cached or pooled:
+    # keep to Python lists then, as joining would be ambiguous.
+    safe = not any(SEPARATOR in t for t in piece_text)
+    flat, counts = _arrow_tokens([words for words, _ in segmented], safe=safe)
+    tags = _arrow_tokens([t or [] for _, t in segmented], safe=safe)[0] if pos else None
     # Arrow from here on: lengths, classification and filtering run in C over the whole
     # corpus, and the token column becomes pandas' str dtype without copying.
-    flat = pa.array(list(chain.from_iterable(segmented)), type=pa.string())
     n = len(flat)
     lengths = pc.utf8_length(flat).to_numpy().astype(np.int64)
-    piece_of = np.repeat(np.arange(len(segmented)), counts)
+    piece_of = np.repeat(np.arange(len(counts)), counts)
     # Offsets within each piece: a running sum of token lengths restarted at every piece.
     ends_flat = np.cumsum(lengths)
     piece_first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
@@ -142,9 +159,7 @@ def tokenize(
     start = offset + local_start
     end = offset + local_end
     # Position in the unit's token stream, counted over all pieces of the unit.
-    unit_first = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.add.at(unit_first, units + 1, 1)
-    unit_first = np.cumsum(unit_first)
+    unit_first = np.concatenate(([0], np.cumsum(np.bincount(units, minlength=len(texts)))))
     position = np.arange(n, dtype=np.int64) - unit_first[units]
     # Classify each distinct token once (a corpus has far fewer types than tokens).
     encoded = flat.dictionary_encode()
@@ -162,7 +177,7 @@ def tokenize(
         token=flat.filter(pa.array(keep)),
         start=start[kept],
         end=end[kept],
-        pos=None if tags is None else pa.array(tags, type=pa.string()).filter(pa.array(keep)),
+        pos=None if tags is None else tags.filter(pa.array(keep)),
     )
 
 
@@ -222,8 +237,8 @@ def tokens(
     columns: dict[str, object] = {}
     for key in KEY_COLUMNS:
         if key in frame.columns:
-            values = frame[key].to_numpy()[flat.unit]
-            columns[key] = pd.Series(values, dtype=frame[key].dtype)
+            # take() keeps the dtype and, for str columns, runs in Arrow.
+            columns[key] = frame[key].take(flat.unit).reset_index(drop=True)
     columns["position"] = flat.position
     columns["token"] = pd.Series(pd.array(flat.token, dtype="str"))
     columns["start"] = flat.start
