@@ -15,9 +15,14 @@ from pathlib import Path
 from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus
 
 EXAMPLE = """examples:
+  govdisclosure analyze data/samples --out out
   govdisclosure parse data/samples --out out
   govdisclosure parse "reports/**/*.pdf" --out out --jobs 2 --format parquet --format excel
   python -m govdisclosure parse reports/ --out out --strict --no-cache
+"""
+ANALYZE_EXAMPLE = """examples:
+  govdisclosure analyze data/samples --out out
+  govdisclosure analyze reports/ --out out --jobs 2
 """
 CHECK_EXAMPLE = """examples:
   govdisclosure check data/samples --out audit.xlsx
@@ -59,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--out", required=True, type=Path, help="directory for the output files")
     parse.add_argument("--format", choices=FORMATS, action="append",
                        help="output format; repeat for several (default: csv)")
+    analyze = sub.add_parser(
+        "analyze", help="the whole workflow: data, analyses, audit, figures and one HTML summary page",
+        epilog=ANALYZE_EXAMPLE + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_corpus_options(analyze)
+    analyze.add_argument("--out", required=True, type=Path,
+                         help="directory for data/ (CSV and Parquet), figures/ (PNG and SVG) and index.html")
     check = sub.add_parser(
         "check", help="audit reports: arithmetic, narrative against tables, years, form, deadline, copying",
         epilog=CHECK_EXAMPLE + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -73,11 +85,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "analyze":
+        return _analyze(args)
     corpus = _read(args)
     if args.command == "check":
         return _check(corpus, args)
     written = write_frames(corpus, args.out, args.format or ["csv"])
     sys.stdout.write(summary(corpus, written))
+    return exit_code(corpus, strict=args.strict)
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from govdisclosure.workflow import analyze
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GovDisclosureWarning)  # the summary lists failures
+        result = analyze(args.paths, args.out, n_jobs=args.jobs, cache=args.cache,
+                         progress=False if args.no_progress else None)
+    corpus = result["corpus"]
+    sys.stdout.write(summary(corpus, []).rsplit("written:", 1)[0])
+    sys.stdout.write(f"figures: {len(result['figures'])}    files written: {len(result['files'])}\n")
+    sys.stdout.write(f"summary page: {result['html']}\n")
     return exit_code(corpus, strict=args.strict)
 
 

@@ -110,3 +110,14 @@ def test_cli_check_writes_the_audit(tmp_path, capsys) -> None:
     assert "表三（七）总计·自然人" in html_page.read_text(encoding="utf-8")
     assert main(["check", str(bad.parent), "--out", str(xlsx), "--strict", "--no-progress"]) == 1
     assert callable(gd.audit) and len(gd.audit(gd.read_corpus(bad.parent))) >= 1
+
+
+def test_cli_analyze_writes_data_figures_and_page(tmp_path, capsys) -> None:
+    code = main(["analyze", str(SEED_TAB.parent), "--out", str(tmp_path), "--no-progress", "--no-cache"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "reports read: 2" in out and "summary page:" in out
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "郏县白庙乡人民政府" in page
+    assert (tmp_path / "data" / "tables.csv").exists()
+    assert any((tmp_path / "figures").glob("*.png")) and any((tmp_path / "figures").glob("*.svg"))
