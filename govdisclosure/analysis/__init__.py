@@ -27,8 +27,11 @@ the word segmenter (used by :func:`recurring_problems`) loads on first use.
 from __future__ import annotations
 
 from govdisclosure.analysis.channels import channel_matrix, channels
+from govdisclosure.analysis.problems import problems, recurring_problems
 
 __all__ = [
     "channel_matrix",
     "channels",
+    "problems",
+    "recurring_problems",
 ]
