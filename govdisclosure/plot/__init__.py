@@ -10,22 +10,42 @@ Every function draws with a CJK font (an installed one, else the packaged Noto S
     gp.request_outcomes(corpus.tables, corpus.reports, by="year")
     gp.issues_by_check(corpus.issues)
 
+    from govdisclosure.analysis import channels
+    gp.channel_adoption(channels(corpus.sections), corpus.reports, by="level")
+
+Data quality: ``issues_by_check``, ``issues_by_report``, ``section_coverage``, ``templates``,
+``failures``. Requests and appeals (from the long ``tables``): ``request_volumes``,
+``request_outcomes``, ``withheld_reasons``, ``appeal_outcomes``. Channels (from
+``analysis.channels``): ``channel_adoption``, ``channel_heatmap``, ``channel_quantities``.
+Problems and commitments: ``problem_categories``, ``recurring_problems``, ``commitment_links``,
+``follow_through``.
+
 Given ``ax=None`` a function makes a new pyplot figure sized for its content; pass ``ax`` to
 draw into a figure of your own.
 """
 
-from govdisclosure.plot._common import report_labels
+from govdisclosure.plot._common import bare_figures, report_labels
 from govdisclosure.plot._font import cjk_context, cjk_family, use_cjk_font
+from govdisclosure.plot.channels import channel_adoption, channel_heatmap, channel_quantities
+from govdisclosure.plot.problems import commitment_links, follow_through, problem_categories, recurring_problems
 from govdisclosure.plot.quality import failures, issues_by_check, issues_by_report, section_coverage, templates
 from govdisclosure.plot.requests import appeal_outcomes, request_outcomes, request_volumes, withheld_reasons
 
 __all__ = [
     "appeal_outcomes",
+    "bare_figures",
+    "channel_adoption",
+    "channel_heatmap",
+    "channel_quantities",
     "cjk_context",
     "cjk_family",
+    "commitment_links",
     "failures",
+    "follow_through",
     "issues_by_check",
     "issues_by_report",
+    "problem_categories",
+    "recurring_problems",
     "report_labels",
     "request_outcomes",
     "request_volumes",

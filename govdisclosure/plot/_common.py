@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from govdisclosure.plot._font import cjk_context
 
@@ -213,3 +213,5 @@ def tidy(ax: Axes, *, counts: Literal["x", "y"] | None = None) -> None:
         # "2.5 reports" is not a thing; small counts otherwise get half ticks.
         axis = ax.xaxis if counts == "x" else ax.yaxis
         axis.set_major_locator(MaxNLocator(integer=True))
+        # 3,500 like the bar labels, not 3500.
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
