@@ -132,6 +132,159 @@ table'''),
     return _notebook(name, cells)
 
 
+def nb_channels() -> nbformat.NotebookNode:
+    name = "02-publishing-channels"
+    cells = [
+        new_markdown_cell(
+            "# 02 · Publishing channels: where do agencies publish government information?\n\n"
+            "**Question.** Through which channels — government websites and disclosure columns, 政务新媒体, "
+            "higher-level platforms, newspapers and broadcasting, offline places, hotlines — do agencies say "
+            "they publish government information, how does the mix differ between agencies, levels and years, "
+            "and how much do they report publishing on each?\n\n"
+            "**Outline.**\n"
+            "1. Read the corpus and check it.\n"
+            "2. Find every channel mention with `channels()` and check that each one points back at the text.\n"
+            "3. Adoption: the share of reports naming each channel, overall and by year.\n"
+            "4. The channel mix of each report.\n"
+            "5. Quantities attached to channels (视频号 54 个, 平顶山日报 27 篇).\n"
+            "6. Channel-like names outside the vocabulary, and the tables saved as CSV.\n\n"
+            "The vocabulary is `govdisclosure/data/analysis/channels.csv`: add a row there for a channel it "
+            "misses. Set `CORPUS` to your own folder of reports; figures and tables go to `OUT`."),
+        new_code_cell(params(name)),
+        new_code_cell(SETUP),
+        new_markdown_cell("## 1 · Check the data"),
+        new_code_cell(CONTRACT_CHECKS + '''
+assert {"report_id", "section", "text", "start", "end"} <= set(corpus.sections.columns)
+print(f"{corpus.sections['report_id'].nunique()} reports with sections, "
+      f"{int(corpus.sections['text'].str.len().sum()):,} characters of narrative")'''),
+        new_markdown_cell("## 2 · Channel mentions\n\n"
+                          "Every mention keeps its offsets into the report text, so each one can be checked "
+                          "against what the report prints; we check all of them before counting."),
+        new_code_cell('''\
+from govdisclosure.analysis.channels import channel_matrix, channels
+
+mentions = channels(corpus.sections)
+sections = corpus.sections.set_index(["report_id", "section"])
+for m in mentions.itertuples():
+    sec = sections.loc[(m.report_id, m.section)]
+    assert sec["text"][m.start - sec["start"]:m.end - sec["start"]] == m.surface, m
+assert (mentions["count"].dropna() >= 0).all()
+print(f"{len(mentions)} mentions of {mentions['channel'].nunique()} channels "
+      f"in {mentions['report_id'].nunique()} of {len(corpus.reports)} reports")
+mentions[["report_id", "label_zh", "surface", "count", "unit", "measure"]].head(20)'''),
+        new_markdown_cell("## 3 · Adoption\n\n"
+                          "The figure shows, for each channel, the share of all reports that name it at least "
+                          "once (a report naming no channel still counts); colours are the channel categories."),
+        new_code_cell('save(gp.channel_adoption(mentions, corpus.reports), "channel_adoption")'),
+        new_markdown_cell("The same shares by reporting year (or, with reports of one year only, by "
+                          "administrative level): each column is a group, each cell the percentage of its "
+                          "reports naming the channel."),
+        new_code_cell('''\
+by = "year" if corpus.reports["year"].nunique() > 1 else "level"
+save(gp.channel_adoption(mentions, corpus.reports, by=by), f"channel_adoption_by_{by}")'''),
+        new_markdown_cell("## 4 · The channel mix of each report\n\n"
+                          "Rows are reports, columns channels grouped by category; a cell gives how often the "
+                          "report names the channel, so a report's row is its publishing profile."),
+        new_code_cell('save(gp.channel_heatmap(mentions, corpus.reports), "channel_mix")'),
+        new_markdown_cell("## 5 · Quantities\n\n"
+                          "Where a report writes a number right after a channel (\"视频号全年共制作发表视频 54 个\"), "
+                          "the figure adds those numbers up per channel and unit on a logarithmic axis; "
+                          "different units are never added together."),
+        new_code_cell('save(gp.channel_quantities(mentions), "channel_quantities")'),
+        new_markdown_cell("## 6 · Names outside the vocabulary, and the tables\n\n"
+                          "Channel-like names found by their form (\"云上郟县 app\", “××发布”) are candidates for "
+                          "the vocabulary; the mention table and the report × channel matrix are saved as CSV."),
+        new_code_cell('''\
+unknown = mentions[~mentions["known"]]
+matrix = channel_matrix(mentions)
+assert set(matrix.index) == set(mentions["report_id"])
+mentions.to_csv(out / "channel_mentions.csv", index=False, encoding="utf-8-sig")
+matrix.to_csv(out / "channel_matrix.csv", encoding="utf-8-sig")
+unknown[["report_id", "channel", "name", "surface"]]'''),
+    ]
+    return _notebook(name, cells)
+
+
+def nb_problems() -> nbformat.NotebookNode:
+    name = "03-problems-and-commitments"
+    cells = [
+        new_markdown_cell(
+            "# 03 · Problems and commitments: do agencies fix what they say is wrong?\n\n"
+            "**Question.** Which problems do agencies name in section five of their reports, which "
+            "statements recur across agencies almost word for word, do the improvement measures of a report "
+            "answer its problems, and does the next year's report show last year's measures carried out — or "
+            "the same problem again?\n\n"
+            "**Outline.**\n"
+            "1. Read the corpus and check it.\n"
+            "2. Problem items of section five, classified by the taxonomy; check them.\n"
+            "3. Recurring statements across reports.\n"
+            "4. Improvement measures and which problems they answer.\n"
+            "5. Follow-through from one year's report to the next (agencies with consecutive years).\n"
+            "6. The tables, saved as CSV.\n\n"
+            "The taxonomy and its cue words are `govdisclosure/data/analysis/taxonomy.csv`. Set `CORPUS` to "
+            "your own folder of reports; figures and tables go to `OUT`."),
+        new_code_cell(params(name)),
+        new_code_cell(SETUP),
+        new_markdown_cell("## 1 · Check the data"),
+        new_code_cell(CONTRACT_CHECKS + '''
+five = corpus.sections[corpus.sections["section"] == "problems"]
+print(f"{five['report_id'].nunique()} of {len(corpus.reports)} reports have a section five heading")'''),
+        new_markdown_cell("## 2 · Problem items\n\n"
+                          "Items are numbered 1, 2, … within each report and carry the cue words that decided "
+                          "their category; we check both before counting."),
+        new_code_cell('''\
+from govdisclosure.analysis.commitments import commitments, follow_through, link_commitments
+from govdisclosure.analysis.problems import problems, recurring_problems
+from govdisclosure.plot.problems import category_names
+
+found = problems(corpus.sections)
+assert found["category"].isin(category_names()).all()
+for rid, items in found.groupby("report_id"):
+    assert items["item"].tolist() == list(range(1, len(items) + 1)), rid
+assert (found["start"] < found["end"]).all()
+found[["report_id", "item", "text", "category", "cues"]]'''),
+        new_markdown_cell("The figure counts problem items (orange) and improvement items (blue) per category; "
+                          "the number in brackets is how many reports name it."),
+        new_code_cell('''\
+made = commitments(corpus.sections)
+assert made["kind"].isin(["planned", "reported"]).all()
+save(gp.problem_categories(found, made), "categories")'''),
+        new_markdown_cell("## 3 · Recurring statements\n\n"
+                          "Statements that are near-identical across reports (TF-IDF over segmented words, "
+                          "grouped by similarity) are counted by the number of reports making them; the label "
+                          "is the group's most typical wording."),
+        new_code_cell('''\
+groups = recurring_problems(found)
+assert (groups["n_reports"] >= 2).all()
+save(gp.recurring_problems(groups), "recurring")'''),
+        new_code_cell('groups[["n_reports", "n_items", "category", "terms", "example"]]'),
+        new_markdown_cell("## 4 · Do the measures answer the problems?\n\n"
+                          "A measure answers a problem of the same report when their texts are similar enough "
+                          "(threshold in `data/analysis/settings.csv`); the figure shows, per category, the "
+                          "share of problems that some measure answers."),
+        new_code_cell('''\
+links = link_commitments(found, made)
+assert set(zip(links["report_id"], links["problem"])) <= set(zip(found["report_id"], found["item"]))
+save(gp.commitment_links(links, found), "answered")'''),
+        new_markdown_cell("## 5 · Follow-through\n\n"
+                          "For an agency with reports for consecutive years, each measure it planned in year N "
+                          "is looked for in year N+1's report: reported done, the same problem listed again, "
+                          "both, or neither. With a single year per agency there is nothing to follow."),
+        new_code_cell('''\
+follow = follow_through(found, made, corpus.reports, sections=corpus.sections)
+assert follow["status"].isin(["done", "done_recurs", "recurs", "no_evidence"]).all()
+save(gp.follow_through(follow), "follow_through")'''),
+        new_markdown_cell("## 6 · The tables"),
+        new_code_cell('''\
+for table_name, frame in {"problems": found, "commitments": made, "commitment_links": links,
+                          "follow_through": follow}.items():
+    frame.to_csv(out / f"{table_name}.csv", index=False, encoding="utf-8-sig")
+groups.drop(columns="members").to_csv(out / "recurring_problems.csv", index=False, encoding="utf-8-sig")
+follow[["agency", "year", "text", "status", "done_evidence", "recur_text"]]'''),
+    ]
+    return _notebook(name, cells)
+
+
 def nb_requests() -> nbformat.NotebookNode:
     name = "04-requests-and-appeals"
     cells = [
@@ -214,6 +367,8 @@ def _notebook(name: str, cells: list) -> nbformat.NotebookNode:
 
 BUILDERS = {
     "01-data-quality": nb_data_quality,
+    "02-publishing-channels": nb_channels,
+    "03-problems-and-commitments": nb_problems,
     "04-requests-and-appeals": nb_requests,
 }
 
