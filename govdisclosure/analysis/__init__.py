@@ -27,11 +27,15 @@ the word segmenter (used by :func:`recurring_problems`) loads on first use.
 from __future__ import annotations
 
 from govdisclosure.analysis.channels import channel_matrix, channels
+from govdisclosure.analysis.commitments import commitments, follow_through, link_commitments
 from govdisclosure.analysis.problems import problems, recurring_problems
 
 __all__ = [
     "channel_matrix",
     "channels",
+    "commitments",
+    "follow_through",
+    "link_commitments",
     "problems",
     "recurring_problems",
 ]
