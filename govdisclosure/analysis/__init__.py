@@ -29,6 +29,7 @@ from __future__ import annotations
 from govdisclosure.analysis.channels import channel_matrix, channels
 from govdisclosure.analysis.commitments import commitments, follow_through, link_commitments
 from govdisclosure.analysis.problems import problems, recurring_problems
+from govdisclosure.analysis.similarity import similar_texts
 
 __all__ = [
     "channel_matrix",
@@ -38,4 +39,5 @@ __all__ = [
     "link_commitments",
     "problems",
     "recurring_problems",
+    "similar_texts",
 ]
