@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from govdisclosure.analysis.channels import channel_matrix, channels
 from govdisclosure.analysis.commitments import commitments, follow_through, link_commitments
+from govdisclosure.analysis.outcomes import appeal_outcomes, request_outcomes
 from govdisclosure.analysis.problems import problems, recurring_problems
 from govdisclosure.analysis.similarity import similar_texts
 
 __all__ = [
+    "appeal_outcomes",
     "channel_matrix",
     "channels",
     "commitments",
@@ -39,5 +41,6 @@ __all__ = [
     "link_commitments",
     "problems",
     "recurring_problems",
+    "request_outcomes",
     "similar_texts",
 ]
