@@ -29,6 +29,7 @@ import pandas as pd
 
 import govdisclosure as gd
 from govdisclosure import analysis as ga
+from govdisclosure.normalize import normalize_chars
 
 HERE = Path(__file__).resolve().parent
 EVAL = HERE / "eval"
@@ -116,9 +117,11 @@ def score_channels(docs: tuple[str, ...], labels_dir: Path = EVAL) -> list[Score
     gold_q = {(d, ch, float(n), u) for d, ch, n, u in zip(gold_c["doc"], gold_c["channel"], gold_c["count"],
                                                           gold_c["unit"], strict=True)}
     named = found[found["name"] != ""]
-    pred_n = set(zip(named["doc"], named["channel"], named["name"], strict=True))
+    pred_n = {(d, ch, normalize_chars(n))
+              for d, ch, n in zip(named["doc"], named["channel"], named["name"], strict=True)}
     gold_named = labels[labels["name"] != ""]
-    gold_n = set(zip(gold_named["doc"], gold_named["channel"], gold_named["name"], strict=True))
+    gold_n = {(d, ch, normalize_chars(n)) for d, ch, n in zip(gold_named["doc"], gold_named["channel"],
+                                                              gold_named["name"], strict=True)}
     return [set_score("channels: mentions (doc, channel)", pred_mentions, gold_mentions),
             set_score("channels: quantities (doc, channel, count, unit)", pred_q, gold_q),
             set_score("channels: names (doc, channel, name)", pred_n, gold_n)]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the development cor
 FLOORS = {
     "channels: mentions (doc, channel)": (0.95, 0.95),
     "channels: quantities (doc, channel, count, unit)": (0.95, 0.95),
-    "channels: names (doc, channel, name)": (0.6, 0.8),
+    "channels: names (doc, channel, name)": (0.95, 0.95),
     "problems: items": (0.95, 0.95),
     "problems: item + category (strict)": (0.9, 0.9),
     "problems: item + category (lenient)": (0.95, 0.95),
