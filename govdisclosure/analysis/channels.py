@@ -185,8 +185,9 @@ def channels(
         >>> from govdisclosure.analysis import channels
         >>> rep = gd.read_report("data/samples/000_dc9580d96d94ba76.txt")
         >>> m = channels(rep.sections)
-        >>> m.loc[m.channel == "pingdingshan_daily", ["count", "unit"]].iloc[0].tolist()
-        [27.0, '篇']
+        >>> row = m[m.channel == "pingdingshan_daily"].iloc[0]
+        >>> float(row["count"]), row["unit"], row["measure"]
+        (27.0, '篇', '发表')
     """
     missing = [c for c in ("report_id", "text") if c not in sections.columns]
     if missing:

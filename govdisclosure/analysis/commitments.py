@@ -25,6 +25,7 @@ from govdisclosure.analysis._data import part_patterns, problem_stopwords, setti
 from govdisclosure.analysis._parts import items_of
 from govdisclosure.analysis._text import squeeze
 from govdisclosure.analysis.problems import items_frame
+from govdisclosure.audit._common import agency_key
 from govdisclosure.text import sentences
 
 __all__ = ["commitments", "follow_through", "link_commitments"]
@@ -190,9 +191,7 @@ def link_commitments(
 
 
 def _agency_key(agency: object) -> str:
-    """How one agency's reports are grouped across years and files (audit's rule, shared)."""
-    from govdisclosure.audit._common import agency_key
-
+    """How one agency's reports are grouped across years and files (the audit's rule, shared)."""
     return agency_key("" if agency is None or agency != agency else str(agency))
 
 
@@ -260,23 +259,30 @@ def follow_through(
     texts = list(problems["text"]) + list(commitments["text"])
     texts += [t for found in evidence.values() for _s, t in found]
     sim = _Similarity(texts)
-    links = link_commitments(problems, commitments) if len(problems) else None
+    links = link_commitments(problems, commitments) if len(problems) else pd.DataFrame(columns=LINK_COLUMNS)
+    answered: dict[tuple[str, int], list[int]] = {}
+    for rid, c_item, p_item in zip(links["report_id"], links["commitment"], links["problem"], strict=True):
+        answered.setdefault((str(rid), int(c_item)), []).append(int(p_item))
+    # Grouped once: a corpus has thousands of reports, and each is looked up as year N and N+1.
+    problems_of = {str(rid): grp for rid, grp in problems.groupby("report_id", sort=False)}
+    planned_of = {str(rid): grp for rid, grp in commitments[commitments["kind"] == "planned"].groupby(
+        "report_id", sort=False)}
+    empty = problems.iloc[0:0]
     rows = []
     for _key, years in series.groupby("key", sort=False):
         by_year = dict(zip(years["year"], years["report_id"], strict=True))
         agency = str(years["agency"].iloc[0])
         for year, rid in by_year.items():
             nxt = by_year.get(year + 1)
-            if nxt is None:
+            planned = planned_of.get(rid)
+            if nxt is None or planned is None:
                 continue
-            planned = commitments[(commitments["report_id"] == rid) & (commitments["kind"] == "planned")]
-            if planned.empty:
-                continue
-            later_problems = problems[problems["report_id"] == nxt]
+            later = problems_of.get(nxt, empty)
+            later_texts = list(later["text"])
+            own_problems = problems_of.get(rid, empty).set_index("item")["text"]
             candidates = evidence.get(nxt, [])
-            own_problems = problems[problems["report_id"] == rid].set_index("item")["text"]
             done_scores = sim.matrix(list(planned["text"]), [t for _s, t in candidates])
-            recur_scores = sim.matrix(list(planned["text"]), list(later_problems["text"]))
+            recur_scores = sim.matrix(list(planned["text"]), later_texts)
             for i, c in enumerate(planned.itertuples()):
                 row = {"agency": agency, "year": year, "report_id": rid, "commitment": int(c.item),
                        "text": c.text, "category": getattr(c, "category", ""), "next_year": year + 1,
@@ -288,17 +294,16 @@ def follow_through(
                 row["done_source"] = candidates[d][0] if d >= 0 and row["done"] else ""
                 # The problem a commitment answers says what would recur better than the
                 # commitment's own wording ("政策解读形式不够丰富" → "政策解读形式单一").
-                answered = [] if links is None else links.loc[
-                    (links["report_id"] == rid) & (links["commitment"] == c.item), "problem"].tolist()
-                recur = recur_scores[i] if len(later_problems) else np.zeros(0)
-                if answered and len(later_problems):
-                    own = sim.matrix([own_problems[k] for k in answered], list(later_problems["text"]))
+                recur = recur_scores[i]
+                answers = answered.get((rid, int(c.item)), [])
+                if answers and later_texts:
+                    own = sim.matrix([own_problems[k] for k in answers], later_texts)
                     recur = np.maximum(recur, own.max(axis=0))
                 r = int(np.argmax(recur)) if len(recur) else -1
                 row["recur_score"] = float(recur[r]) if r >= 0 else 0.0
                 row["recurs"] = row["recur_score"] >= recur_threshold
-                row["recur_problem"] = int(later_problems["item"].iloc[r]) if row["recurs"] else None
-                row["recur_text"] = str(later_problems["text"].iloc[r]) if row["recurs"] else ""
+                row["recur_problem"] = int(later["item"].iloc[r]) if row["recurs"] else None
+                row["recur_text"] = later_texts[r] if row["recurs"] else ""
                 row["status"] = ("done_recurs" if row["done"] and row["recurs"] else "done" if row["done"]
                                  else "recurs" if row["recurs"] else "no_evidence")
                 rows.append(row)
