@@ -91,7 +91,7 @@ def test_empty_mentions_say_so() -> None:
 
 def test_real_analysis_output_on_a_seed() -> None:
     """The plots read the columns the analysis really returns."""
-    from govdisclosure.analysis.channels import channels
+    from govdisclosure.analysis import channels
 
     seed = Path(__file__).resolve().parents[1] / "data" / "samples" / "000_dc9580d96d94ba76.txt"
     rep = gd.read_report(seed)

@@ -27,44 +27,79 @@ TABLES = tables_frame({
 })
 
 
+def outcomes(**kwargs) -> pd.DataFrame:
+    from govdisclosure.analysis import request_outcomes
+
+    return request_outcomes(TABLES, REPORTS, **kwargs)
+
+
+def appeals(**kwargs) -> pd.DataFrame:
+    from govdisclosure.analysis import appeal_outcomes
+
+    return appeal_outcomes(TABLES, REPORTS, **kwargs)
+
+
 def test_request_volumes_stack_received_and_carried_in() -> None:
-    ax = rq.request_volumes(TABLES, REPORTS, ax=new_ax())
+    ax = rq.request_volumes(outcomes(), REPORTS, ax=new_ax())
     render(ax)
     bars = hbars(ax)
     r1 = bars[bars["label"] == "淮安市人民政府 2024"].sort_values("left")
     assert r1["width"].tolist() == [300, 20]
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "淮安市人民政府 2024"  # largest on top
     assert {"320", "10", "0", "申请数（件）", "一、本年新收", "二、上年结转"} <= set(texts(ax))
+    assert ax.get_title() == "政府信息公开申请数量（按报告）"
 
 
-def test_request_volumes_by_level_sums_reports() -> None:
-    ax = rq.request_volumes(TABLES, REPORTS, by="level", ax=new_ax())
+def test_request_volumes_pooled_by_level() -> None:
+    ax = rq.request_volumes(outcomes(by="level"), ax=new_ax())
     render(ax)
     assert hbars(ax).groupby("label")["width"].sum().to_dict() == {"地市级": 320, "县级": 10}
     assert ax.get_title() == "政府信息公开申请数量（按行政级别）"
 
 
-def test_request_outcomes_shares_of_the_outcome_rows() -> None:
-    ax = rq.request_outcomes(TABLES, REPORTS, ax=new_ax())
+def test_request_outcomes_are_the_analysis_shares() -> None:
+    ax = rq.request_outcomes(outcomes(), REPORTS, ax=new_ax())
     render(ax)
     bars = hbars(ax)
     r1 = bars[bars["label"] == "淮安市人民政府 2024"].sort_values("left")
-    # 150 granted, 50 partly, 20 withheld, 60 unavailable, 10 rejected, 10 other of 300.
-    assert r1["width"].round(6).tolist() == pytest.approx([50, 50 / 3, 20 / 3, 20, 10 / 3, 10 / 3])
-    assert bars.groupby("label")["width"].sum().round(6).tolist() == [100, 100]
-    # r3 handled nothing: no bar (a share of nothing is undefined).
+    # 150 granted, 50 partly, 20 withheld, 60 unavailable, 10 not processed, 10 other of 300.
+    assert r1["width"].tolist() == pytest.approx([50, 50 / 3, 20 / 3, 20, 10 / 3, 10 / 3])
+    assert bars.groupby("label")["width"].sum().tolist() == pytest.approx([100, 100])
+    # r3 handled nothing: no bar (its shares are NaN).
     assert "郏县白庙乡人民政府 2024" not in set(bars["label"])
     assert {"300 件", "10 件", "50%", "（三）不予公开"} <= set(texts(ax))
     assert ax.get_yticklabels()[-1].get_text() == "淮安市人民政府 2024"  # most granted on top
 
 
+def test_request_outcomes_say_when_the_rows_do_not_add_up() -> None:
+    from govdisclosure.analysis import request_outcomes
+
+    tables = TABLES.copy()
+    tables.loc[(tables["report_id"] == "r2") & (tables["row"] == "total_processed")
+               & (tables["col"] == "total"), "value"] = 12.0
+    ax = rq.request_outcomes(request_outcomes(tables, REPORTS), REPORTS, ax=new_ax())
+    render(ax)
+    assert "12 件（分项合计 10）" in texts(ax)
+    r2 = hbars(ax).query("label == '洪泽区人民政府 2023'")
+    assert r2["width"].sum() == pytest.approx(1000 / 12)  # the bar ends short of 100
+
+
+def test_pooled_outcomes_say_how_many_reports_had_a_table_years_in_order() -> None:
+    reports = REPORTS.assign(year=pd.array([2024, 2023, 2024], dtype="Int64"))
+    from govdisclosure.analysis import request_outcomes
+
+    ax = rq.request_outcomes(request_outcomes(TABLES, reports, by="year"), ax=new_ax())
+    render(ax)
+    assert [t.get_text() for t in ax.get_yticklabels()][::-1] == ["2023年（1/1 份有表）", "2024年（2/2 份有表）"]
+
+
 def test_years_keep_their_order_earliest_on_top() -> None:
     reports = REPORTS.assign(year=pd.array([2024, 2023, 2025], dtype="Int64"))
-    for fn in (rq.request_outcomes, rq.request_volumes):
-        ax = fn(TABLES, reports, by="year", ax=new_ax())
-        render(ax)
-        ticks = [t.get_text() for t in ax.get_yticklabels()][::-1]
-        assert ticks[:2] == ["2023年", "2024年"], fn.__name__
+    from govdisclosure.analysis import request_outcomes
+
+    ax = rq.request_volumes(request_outcomes(TABLES, reports, by="year"), ax=new_ax())
+    render(ax)
+    assert [t.get_text() for t in ax.get_yticklabels()][::-1][:2] == ["2023年", "2024年"]
 
 
 def test_withheld_reasons_are_summed_over_reports_in_template_order() -> None:
@@ -77,38 +112,33 @@ def test_withheld_reasons_are_summed_over_reports_in_template_order() -> None:
     assert order[0] == "（三）1.国家秘密" and order[-1] == "（五）5.要求确认或重新出具"
 
 
-def test_appeal_outcomes_by_kind_with_correction_rate() -> None:
-    ax = rq.appeal_outcomes(TABLES, ax=new_ax())
+def test_appeal_outcomes_by_proceeding_with_correction_rate() -> None:
+    ax = rq.appeal_outcomes(appeals(), ax=new_ax())
     render(ax)
     review = hbars(ax).query("label == '行政复议'").sort_values("left")
     assert review["width"].tolist() == [6, 3, 2, 1]  # upheld, corrected (2+1), other, pending
     assert "12 件，纠错率 27%" in texts(ax)  # 3 of 11 decided
     assert "（3 份报告合计）" in ax.get_title()
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "行政复议"  # the printed order
 
 
-def test_appeal_outcomes_by_report_needs_reports() -> None:
-    with pytest.raises(ValueError, match="reports"):
-        rq.appeal_outcomes(TABLES, by="report", ax=new_ax())
-    ax = rq.appeal_outcomes(TABLES, REPORTS, by="report", ax=new_ax())
+def test_appeal_outcomes_per_report() -> None:
+    ax = rq.appeal_outcomes(appeals(), REPORTS, rows="group", ax=new_ax())
     render(ax)
     assert hbars(ax).groupby("label")["width"].sum().to_dict() == {"淮安市人民政府 2024": 14,
                                                                    "洪泽区人民政府 2023": 1}
+    with pytest.raises(ValueError, match="rows"):
+        rq.appeal_outcomes(appeals(), rows="report", ax=new_ax())
 
 
-def test_group_by_an_unknown_column_says_which_exist() -> None:
-    with pytest.raises(ValueError, match=r"no such column.*agency"):
-        rq.request_volumes(TABLES, REPORTS, by="dynasty", ax=new_ax())
+def test_all_zero_or_no_table_says_so() -> None:
+    from govdisclosure.analysis import appeal_outcomes, request_outcomes
 
-
-@pytest.mark.parametrize("fn", [
-    lambda t, ax: rq.request_volumes(t, REPORTS, ax=ax),
-    lambda t, ax: rq.request_outcomes(t, REPORTS, ax=ax),
-    lambda t, ax: rq.withheld_reasons(t, ax=ax),
-    lambda t, ax: rq.appeal_outcomes(t, ax=ax),
-])
-def test_all_zero_or_no_table_says_so(fn) -> None:
     zeros = TABLES[TABLES["report_id"] == "r3"]
     for tables in (zeros, zeros.iloc[:0]):
-        ax = fn(tables, new_ax())
-        render(ax)
-        assert ax.get_title() and len(ax.texts) == 1 and not len(hbars(ax))
+        for ax in (rq.request_volumes(request_outcomes(tables, REPORTS), ax=new_ax()),
+                   rq.request_outcomes(request_outcomes(tables, REPORTS), ax=new_ax()),
+                   rq.withheld_reasons(tables, ax=new_ax()),
+                   rq.appeal_outcomes(appeal_outcomes(tables, REPORTS), ax=new_ax())):
+            render(ax)
+            assert ax.get_title() and len(ax.texts) == 1 and not len(hbars(ax)), ax.get_title()

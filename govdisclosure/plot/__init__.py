@@ -7,17 +7,18 @@ Every function draws with a CJK font (an installed one, else the packaged Noto S
     import govdisclosure.plot as gp
 
     corpus = gd.read_corpus("data/samples")
-    gp.request_outcomes(corpus.tables, corpus.reports, by="year")
     gp.issues_by_check(corpus.issues)
 
-    from govdisclosure.analysis import channels
-    gp.channel_adoption(channels(corpus.sections), corpus.reports, by="level")
+    from govdisclosure import analysis as ga
+    gp.request_outcomes(ga.request_outcomes(corpus.tables, corpus.reports, by="year"))
+    gp.channel_adoption(ga.channels(corpus.sections), corpus.reports, by="level")
 
-Data quality: ``issues_by_check``, ``issues_by_report``, ``section_coverage``, ``templates``,
-``failures``. Requests and appeals (from the long ``tables``): ``request_volumes``,
-``request_outcomes``, ``withheld_reasons``, ``appeal_outcomes``. Channels (from
-``analysis.channels``): ``channel_adoption``, ``channel_heatmap``, ``channel_quantities``.
-Problems and commitments: ``problem_categories``, ``recurring_problems``, ``commitment_links``,
+Data quality (corpus frames or the audit's findings): ``issues_by_check``, ``issues_by_report``,
+``section_coverage``, ``templates``, ``failures``. Requests and appeals (``analysis.request_outcomes``
+and ``analysis.appeal_outcomes``, per report or pooled): ``request_volumes``, ``request_outcomes``,
+``appeal_outcomes``; ``withheld_reasons`` (the long ``tables``). Channels (``analysis.channels``):
+``channel_adoption``, ``channel_heatmap``, ``channel_quantities``. Problems and commitments
+(``analysis.problems`` …): ``problem_categories``, ``recurring_problems``, ``commitment_links``,
 ``follow_through``.
 
 Given ``ax=None`` a function makes a new pyplot figure sized for its content; pass ``ax`` to

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Literal, ParamSpec
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
@@ -32,6 +33,7 @@ LEVEL_ZH = {
     "central": "中央", "province": "省级", "prefecture": "地市级", "county": "县级",
     "township": "乡镇", "department": "部门",
 }
+By = Literal["report", "year", "level", "province", "city", "agency", "template"] | str
 # Below this many characters a label fits beside a bar; longer ones are wrapped.
 _WRAP = 14
 
@@ -215,3 +217,69 @@ def tidy(ax: Axes, *, counts: Literal["x", "y"] | None = None) -> None:
         axis.set_major_locator(MaxNLocator(integer=True))
         # 3,500 like the bar labels, not 3500.
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+# -- rows that are reports or groups of reports --------------------------------------------------
+
+
+def group_labels(reports: pd.DataFrame, by: By) -> pd.Series:
+    """The row label of each report when rows are grouped ``by`` a reports column (or "report")."""
+    if by == "report":
+        return report_labels(reports)
+    if by not in reports.columns:
+        raise ValueError(f"cannot group by {by!r}: reports has no such column; "
+                         f"use 'report' or one of {', '.join(reports.columns)}")
+    values = reports.set_index("report_id")[by]
+    if by == "year":
+        return values.map(lambda y: "年度不明" if pd.isna(y) else f"{int(y)}年")
+    if by == "level":
+        return values.map(lambda v: "级别不明" if pd.isna(v) or v == "" else LEVEL_ZH.get(v, v))
+    return values.map(lambda v: "不明" if pd.isna(v) or v == "" else str(v))
+
+
+def ordinal_order(labels: pd.Index, by: By | None) -> list | None:
+    """Bottom-to-top order of rows for groups with a natural order (years, levels), else None.
+
+    A year or an administrative level is read in its own order, not ranked by size: earliest year
+    and highest level on top (a horizontal bar chart draws its first row at the bottom).
+    """
+    if by == "year":
+        return sorted(labels, key=lambda g: (not str(g)[:4].isdigit(), str(g)), reverse=True)
+    if by == "level":
+        rank = {zh: i for i, zh in enumerate(LEVEL_ZH.values())}
+        return sorted(labels, key=lambda g: rank.get(g, len(rank)), reverse=True)
+    return None
+
+
+def row_labels(index: pd.Index, reports: pd.DataFrame | None) -> list[str]:
+    """Readable labels for the rows of an analysis frame: reports, or groups of one or more keys."""
+    if index.nlevels == 1 and index.name in (None, "report_id"):
+        if reports is None:
+            return [str(i) for i in index]
+        names = report_labels(reports, index)
+        return [names.get(i, str(i)) for i in index]
+    levels = [index.get_level_values(k) for k in range(index.nlevels)]
+    parts = [[_group_value(v, name) for v in values] for values, name in zip(levels, index.names, strict=True)]
+    return [" · ".join(p) for p in zip(*parts, strict=True)]
+
+
+def _group_value(value: object, by: str | None) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return {"year": "年度不明", "level": "级别不明"}.get(str(by), "不明")
+    if by == "year":
+        return f"{int(value)}年"  # type: ignore[call-overload]
+    if by == "level":
+        return LEVEL_ZH.get(str(value), str(value))
+    return str(value)
+
+
+def index_by(index: pd.Index) -> str:
+    """What the rows of an analysis frame are, in Chinese: 报告, or the ``by`` column(s) (年度、省份)."""
+    if index.nlevels == 1 and index.name in (None, "report_id"):
+        return by_zh("report")
+    return "、".join(by_zh(str(n)) for n in index.names)
+
+
+def by_zh(by: By) -> str:
+    return {"report": "报告", "year": "年度", "level": "行政级别", "province": "省份", "city": "地市",
+            "agency": "机关", "template": "格式"}.get(by, by)

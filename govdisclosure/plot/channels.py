@@ -17,8 +17,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from govdisclosure.plot._common import (
+    By,
+    by_zh,
     cjk_plot,
     fit_height,
+    group_labels,
     legend_outside,
     new_axes,
     no_data,
@@ -26,7 +29,6 @@ from govdisclosure.plot._common import (
     tidy,
     wrap,
 )
-from govdisclosure.plot.requests import By, _by_zh, group_labels
 
 __all__ = ["channel_adoption", "channel_heatmap", "channel_quantities"]
 
@@ -132,7 +134,7 @@ def channel_adoption(mentions: pd.DataFrame, reports: pd.DataFrame, *, by: By | 
                   ha="right" if long else "center")
     ax.tick_params(length=0)
     ax.figure.colorbar(image, ax=ax, label="提及该渠道的报告比例（%）", shrink=0.8)
-    ax.set_title(f"{title}（按{_by_zh(by)}）" + (f"\n{more.lstrip('，')}" if more else ""))
+    ax.set_title(f"{title}（按{by_zh(by)}）" + (f"\n{more.lstrip('，')}" if more else ""))
     return ax
 
 
@@ -163,7 +165,7 @@ def channel_heatmap(mentions: pd.DataFrame, reports: pd.DataFrame | None = None,
         The Axes: a report × channel heatmap of mention counts (the ``channel_matrix`` of the
         analysis), columns grouped by category, the count written in each non-empty cell.
     """
-    from govdisclosure.analysis.channels import channel_matrix
+    from govdisclosure.analysis import channel_matrix
 
     title = "各报告的公开渠道构成：提及次数"
     if mentions.empty:

@@ -1,9 +1,12 @@
 """Requests and appeals: how many requests came in, what became of them, why information was
 withheld, and how administrative review and litigation ended.
 
-The functions read the long ``tables`` frame of the corpus (DESIGN.md §4–§5), so they work the
-same on a corpus just parsed and on tables reloaded from CSV or Parquet. Rows can be single
-reports or groups of them (``by="year"``, ``"level"``, ``"province"`` or any ``reports`` column).
+:func:`request_volumes` and :func:`request_outcomes` draw the frame of
+:func:`govdisclosure.analysis.request_outcomes`, :func:`appeal_outcomes` that of
+:func:`govdisclosure.analysis.appeal_outcomes` — per report, or pooled per group when the
+analysis was run with ``by=`` — so a figure shows exactly the numbers the analysis returns, with
+its definitions (shares of 三（七）总计; correction rate = 结果纠正 ÷ 已审结).
+:func:`withheld_reasons` reads the long ``tables`` frame, for the reason rows of （三）–（五）.
 """
 
 from __future__ import annotations
@@ -18,22 +21,34 @@ from matplotlib.patches import Patch
 
 from govdisclosure.codebook import codebook
 from govdisclosure.plot._common import (
-    LEVEL_ZH,
     cjk_plot,
     fit_height,
+    index_by,
     label_bars,
     legend_outside,
     new_axes,
     no_data,
-    report_labels,
+    ordinal_order,
+    row_labels,
     tidy,
     wrap,
 )
 
 __all__ = ["appeal_outcomes", "request_outcomes", "request_volumes", "withheld_reasons"]
 
-# The six outcome groups of 表三 三、本年度办理结果, in the template's order; （六）其他处理 is three
-# rows in the 2021 format and one (other_handling) in 2019.
+# The six outcome groups of 表三 三、本年度办理结果 in the template's order, by the codes of
+# analysis.request_outcomes (the names differ from the codebook's group codes rejected and
+# other_processing, used for the reason rows below).
+SHARES = {
+    "granted": ("（一）予以公开", "#009E73"),
+    "partly_granted": ("（二）部分公开", "#56B4E9"),
+    "withheld": ("（三）不予公开", "#D55E00"),
+    "unavailable": ("（四）无法提供", "#E69F00"),
+    "not_processed": ("（五）不予处理", "#CC79A7"),
+    "other": ("（六）其他处理", "#999999"),
+}
+# Codebook groups of 表三 (（六）其他处理 is three rows in the 2021 format and one,
+# other_handling, in 2019).
 OUTCOME_GROUPS = {
     "granted": ("（一）予以公开", "#009E73"),
     "partly_granted": ("（二）部分公开", "#56B4E9"),
@@ -46,7 +61,6 @@ APPEAL_KINDS = {"review": "行政复议", "litigation_direct": "行政诉讼：�
                 "litigation_after_review": "行政诉讼：复议后起诉"}
 APPEAL_RESULTS = {"upheld": ("结果维持", "#0072B2"), "corrected": ("结果纠正", "#D55E00"),
                   "other": ("其他结果", "#999999"), "pending": ("尚未审结", "#E6E6E6")}
-By = Literal["report", "year", "level", "province", "city", "agency", "template"] | str
 
 
 @cache
@@ -69,86 +83,35 @@ def _outcome_group(code: str) -> str | None:
     return parent if parent in OUTCOME_GROUPS else None
 
 
-def _wide(tables: pd.DataFrame, table: str, col: str | None) -> pd.DataFrame:
-    """Report × row (or × (row, col)) values of one table; NaN where blank."""
-    cells = tables[tables["table"] == table]
-    if col is not None:
-        cells = cells[cells["col"] == col]
-        return cells.pivot_table(index="report_id", columns="row", values="value", aggfunc="first",
-                                 dropna=False)
-    return cells.pivot_table(index="report_id", columns=["row", "col"], values="value", aggfunc="first",
-                             dropna=False)
-
-
-def group_labels(reports: pd.DataFrame, by: By) -> pd.Series:
-    """The row label of each report when rows are grouped ``by`` a reports column (or "report")."""
-    if by == "report":
-        return report_labels(reports)
-    if by not in reports.columns:
-        raise ValueError(f"cannot group by {by!r}: reports has no such column; "
-                         f"use 'report' or one of {', '.join(reports.columns)}")
-    values = reports.set_index("report_id")[by]
-    if by == "year":
-        return values.map(lambda y: "年度不明" if pd.isna(y) else f"{int(y)}年")
-    if by == "level":
-        return values.map(lambda v: "级别不明" if pd.isna(v) or v == "" else LEVEL_ZH.get(v, v))
-    return values.map(lambda v: "不明" if pd.isna(v) or v == "" else str(v))
-
-
-def _grouped(values: pd.DataFrame, reports: pd.DataFrame, by: By) -> pd.DataFrame:
-    """Sum report rows into groups; reports absent from ``reports`` are dropped."""
-    keys = group_labels(reports, by)
-    values = values[values.index.isin(keys.index)]
-    return values.groupby(keys.reindex(values.index).to_numpy(), sort=False).sum(min_count=1)
-
-
-def ordinal_order(labels: pd.Index, by: By | None) -> list | None:
-    """Bottom-to-top order of rows for groups with a natural order (years, levels), else None.
-
-    A year or an administrative level is read in its own order, not ranked by size: earliest year
-    and highest level on top (a horizontal bar chart draws its first row at the bottom).
-    """
-    if by == "year":
-        return sorted(labels, key=lambda g: (not str(g)[:4].isdigit(), str(g)), reverse=True)
-    if by == "level":
-        rank = {zh: i for i, zh in enumerate(LEVEL_ZH.values())}
-        return sorted(labels, key=lambda g: rank.get(g, len(rank)), reverse=True)
-    return None
-
-
-def _by_zh(by: By) -> str:
-    return {"report": "报告", "year": "年度", "level": "行政级别", "province": "省份", "city": "地市",
-            "agency": "机关", "template": "格式"}.get(by, by)
-
-
 @cjk_plot
-def request_volumes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "report", top: int = 30,
+def request_volumes(outcomes: pd.DataFrame, reports: pd.DataFrame | None = None, *, top: int = 30,
                     ax: Axes | None = None) -> Axes:
     """Requests to handle in the year: newly received plus carried in from last year.
 
     Args:
-        tables: The long ``tables`` frame (column ``total`` of 表三 is used).
-        reports: The ``reports`` frame, for labels and groups.
-        by: One bar per report (``"report"``) or per group of a ``reports`` column.
+        outcomes: :func:`govdisclosure.analysis.request_outcomes` output, per report or pooled
+            (``by="year"``, ``"level"`` …).
+        reports: The ``reports`` frame, for report labels (agency and year).
         top: Show the ``top`` largest; the title says when some were left out.
         ax: Axes to draw on; a new figure when None.
 
     Returns:
         The Axes: horizontal bars, largest on top (years and levels in their own order),
-        本年新收 and 上年结转 stacked, the sum written at the end.
+        本年新收 and 上年结转 stacked, the sum written at the end. Reports without a table are
+        left out.
     """
-    title = f"政府信息公开申请数量（按{_by_zh(by)}）"
-    wide = _wide(tables, "requests", "total").reindex(columns=["received", "carried_in"])
-    wide = _grouped(wide, reports, by).dropna(how="all")
+    by = index_by(outcomes.index)
+    title = f"政府信息公开申请数量（按{by}）"
+    wide = outcomes[["received", "carried_in"]].dropna(how="all")
     if wide.empty:
         return no_data(new_axes(ax, (7, 2.6)), title, "无依申请公开统计表")
-    wide["_n"] = wide[["received", "carried_in"]].sum(axis=1)
+    wide = wide.assign(_n=wide.sum(axis=1))
     if not (wide["_n"] > 0).any():
-        return no_data(new_axes(ax, (7, 2.6)), title,
-                       f"{len(wide)} 个{_by_zh(by)}的新收和上年结转申请均为 0 件")
+        return no_data(new_axes(ax, (7, 2.6)), title, f"{len(wide)} 个{by}的新收和上年结转申请均为 0 件")
+    wide.index = row_labels(wide.index, reports)
     wide = wide.sort_values("_n", ascending=False, kind="stable")
     shown = wide.head(top).iloc[::-1]
-    natural = ordinal_order(shown.index, by)
+    natural = ordinal_order(shown.index, outcomes.index.name)
     if natural is not None:
         shown = shown.loc[natural]
     ax = new_axes(ax, (8, fit_height(len(shown))))
@@ -166,72 +129,68 @@ def request_volumes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "re
     return ax
 
 
-def outcome_shares(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "report") -> pd.DataFrame:
-    """Counts of the six outcome groups per report or group, with ``n`` their sum.
-
-    The shares in :func:`request_outcomes` divide by ``n``, the sum of the outcome rows, not by the
-    printed （七）总计, so they add up to 100 % even where a report's total does not balance (that
-    report has an issue of its own).
-    """
-    wide = _wide(tables, "requests", "total")
-    groups = {code: _outcome_group(code) for code in wide.columns}
-    keep = [c for c, g in groups.items() if g is not None]
-    summed = wide[keep].T.groupby([groups[c] for c in keep]).sum(min_count=1).T
-    summed = summed.reindex(columns=list(OUTCOME_GROUPS))
-    summed = _grouped(summed, reports, by).dropna(how="all")
-    summed["n"] = summed[list(OUTCOME_GROUPS)].sum(axis=1)
-    return summed
-
-
 @cjk_plot
-def request_outcomes(tables: pd.DataFrame, reports: pd.DataFrame, *, by: By = "report", top: int = 30,
+def request_outcomes(outcomes: pd.DataFrame, reports: pd.DataFrame | None = None, *, top: int = 30,
                      ax: Axes | None = None) -> Axes:
-    """What became of the requests: shares of the six outcome groups of 表三, one bar each.
+    """What became of the requests: the shares of the six outcome groups of 表三, one bar each.
 
     Args:
-        tables: The long ``tables`` frame (column ``total`` of 表三).
-        reports: The ``reports`` frame, for labels and groups.
-        by: One bar per report or per group of a ``reports`` column.
+        outcomes: :func:`govdisclosure.analysis.request_outcomes` output, per report or pooled.
+        reports: The ``reports`` frame, for report labels.
         top: Show the ``top`` rows with the most requests handled.
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The Axes: 100 % stacked horizontal bars in the template's order of outcomes, rows sorted by
-        the share granted in full or in part (highest on top) — years and levels in their own
-        order, earliest and highest on top — with the number handled at the right.
-        Rows with no request handled are left out (a share of nothing is undefined).
+        The Axes: stacked horizontal bars of the ``share_*`` columns in percent, in the template's
+        order of outcomes; rows sorted by the share granted in full or in part (highest on top),
+        years and levels in their own order. The number handled (（七）总计) is written at the right;
+        where the outcome rows do not add up to it the bar does not end at 100 and the label says
+        what they add up to. Rows with nothing handled are left out (their shares are NaN).
     """
-    title = f"依申请公开办理结果构成（按{_by_zh(by)}）"
-    counts = outcome_shares(tables, reports, by=by)
-    n_rows = len(counts)
-    counts = counts[counts["n"] > 0]
-    if counts.empty:
-        return no_data(new_axes(ax, (7, 2.6)), title, "办结申请均为 0 件")
-    counts = counts.sort_values("n", ascending=False, kind="stable").head(top)
-    shares = counts[list(OUTCOME_GROUPS)].fillna(0).div(counts["n"], axis=0) * 100
-    shares = shares.assign(_open=shares["granted"] + shares["partly_granted"])
-    natural = ordinal_order(shares.index, by)
-    # Highest share granted ends on top (barh draws the first row at the bottom).
-    shares = shares.loc[natural] if natural is not None else shares.sort_values("_open", kind="stable")
-    ax = new_axes(ax, (9, fit_height(len(shares)) + 0.4))
-    labels = [wrap(x, 20) for x in shares.index]
-    left = np.zeros(len(shares))
-    for code, (zh, color) in OUTCOME_GROUPS.items():
-        vals = shares[code].to_numpy()
-        bars = ax.barh(labels, vals, left=left, color=color, label=zh)
+    by = index_by(outcomes.index)
+    title = f"依申请公开办理结果构成（按{by}）"
+    shares = outcomes[[f"share_{k}" for k in SHARES]].dropna(how="all").fillna(0) * 100
+    if shares.empty:
+        return no_data(new_axes(ax, (7, 2.6)), title, "办结申请均为 0 件或无统计表")
+    n = outcomes.loc[shares.index, "total_processed"]
+    parts = outcomes.loc[shares.index, "outcomes_sum"]
+    extra = ""
+    if "n_with_table" in outcomes.columns:  # pooled: say how many reports had a table
+        extra_counts = outcomes.loc[shares.index, ["n_with_table", "n_reports"]]
+        extra = [f"（{int(a)}/{int(b)} 份有表）" for a, b in extra_counts.to_numpy()]
+    labels = row_labels(shares.index, reports)
+    if extra:
+        labels = [f"{lab}{e}" for lab, e in zip(labels, extra, strict=True)]
+    frame = shares.assign(_n=n.to_numpy(), _parts=parts.to_numpy(),
+                          _open=shares["share_granted"] + shares["share_partly_granted"])
+    frame.index = labels
+    n_rows = len(frame)
+    frame = frame.sort_values("_n", ascending=False, kind="stable").head(top)
+    natural = ordinal_order(pd.Index([lab.split("（")[0] for lab in frame.index]), outcomes.index.name)
+    if natural is not None:
+        order = {lab.split("（")[0]: lab for lab in frame.index}
+        frame = frame.loc[[order[k] for k in natural]]
+    else:
+        frame = frame.sort_values("_open", kind="stable")  # highest share granted ends on top
+    ax = new_axes(ax, (9, fit_height(len(frame)) + 0.4))
+    ylabels = [wrap(x, 22) for x in frame.index]
+    left = np.zeros(len(frame))
+    for code, (zh, color) in SHARES.items():
+        vals = frame[f"share_{code}"].to_numpy()
+        bars = ax.barh(ylabels, vals, left=left, color=color, label=zh)
         # Percentages inside segments wide enough to hold them.
         ax.bar_label(bars, labels=[f"{v:.0f}%" if v >= 7 else "" for v in vals], label_type="center",
                      fontsize=7, color="white" if code in ("granted", "withheld") else "black")
         left += vals
-    n = counts["n"].reindex(shares.index)
-    for y, v in enumerate(n):
-        ax.text(101, y, f"{v:,.0f} 件", va="center", fontsize=8, color="#333333")
-    ax.set_xlim(0, 112)
+    for y, (total, summed) in enumerate(zip(frame["_n"], frame["_parts"], strict=True)):
+        note = "" if summed == total or np.isnan(summed) else f"（分项合计 {summed:,.0f}）"
+        ax.text(max(101.0, left[y] + 1), y, f"{total:,.0f} 件{note}", va="center", fontsize=8, color="#333333")
+    ax.set_xlim(0, max(100.0, float(left.max())) + 16)
     ax.set_xticks(range(0, 101, 20))
     more = f"（办结最多的 {top} 个）" if n_rows > top else ""
     # The legend sits in one row between the title and the bars, in the bars' order.
     ax.set_title(title + more, pad=22)
-    ax.set_xlabel("占办结申请的比例（%）；右侧为办结申请数（件）")
+    ax.set_xlabel("占办结申请（（七）总计）的比例（%）；右侧为办结申请数（件）")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=6, frameon=False, fontsize=8,
               handlelength=1.2, columnspacing=1.0, borderaxespad=0.2)
     tidy(ax)
@@ -278,50 +237,59 @@ def withheld_reasons(tables: pd.DataFrame, *, groups: tuple[str, ...] = ("withhe
 
 
 @cjk_plot
-def appeal_outcomes(tables: pd.DataFrame, reports: pd.DataFrame | None = None, *, by: By | None = None,
-                    kinds: tuple[str, ...] = tuple(APPEAL_KINDS), ax: Axes | None = None) -> Axes:
+def appeal_outcomes(appeals: pd.DataFrame, reports: pd.DataFrame | None = None, *,
+                    rows: Literal["proceeding", "group"] = "proceeding",
+                    proceedings: tuple[str, ...] = tuple(APPEAL_KINDS), ax: Axes | None = None) -> Axes:
     """How administrative review and litigation over disclosure ended (表四).
 
     Args:
-        tables: The long ``tables`` frame.
-        reports: The ``reports`` frame; needed only with ``by``.
-        by: None for one bar per kind of case (复议, 直接起诉, 复议后起诉) over all reports; else
-            one bar per report or group, summing the ``kinds`` chosen.
-        kinds: The kinds of case to include.
+        appeals: :func:`govdisclosure.analysis.appeal_outcomes` output (rows per report or group
+            and ``proceeding``).
+        reports: The ``reports`` frame, for report labels with ``rows="group"``.
+        rows: ``"proceeding"``: one bar per kind of case (复议, 直接起诉, 复议后起诉), summed over
+            the frame's reports or groups; ``"group"``: one bar per report or group, summing the
+            ``proceedings`` chosen.
+        proceedings: The kinds of case to include.
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The Axes: horizontal bars stacked 维持 / 纠正 / 其他 / 尚未审结, the total of the four at
-        the end (the printed 总计 is not used, so a total that does not balance does not distort the
-        bar) and the correction rate, 结果纠正 ÷ 已审结 (维持 + 纠正 + 其他).
+        The Axes: horizontal bars stacked 维持 / 纠正 / 其他 / 尚未审结, their sum at the end with
+        the correction rate 结果纠正 ÷ 已审结 (维持 + 纠正 + 其他) of the summed counts — the
+        analysis' definition; the printed 总计 is not used, so a row whose 总计 contradicts its
+        cells does not distort the bar.
     """
     title = "行政复议和行政诉讼的结果"
-    cells = tables[(tables["table"] == "appeals") & tables["row"].isin(kinds)
-                   & tables["col"].isin(list(APPEAL_RESULTS))]
-    if by is None:
-        counts = cells.groupby(["row", "col"])["value"].sum(min_count=1).unstack()
-        counts = counts.reindex(index=[k for k in kinds if k in counts.index])
-        counts.index = [APPEAL_KINDS[k] for k in counts.index]
-        sub = f"（{cells.loc[cells['value'].notna(), 'report_id'].nunique()} 份报告合计）"
+    keys = [n for n in appeals.index.names if n != "proceeding"]
+    frame = appeals.reset_index()
+    frame = frame[frame["proceeding"].isin(proceedings)]
+    if rows == "proceeding":
+        counts = frame.groupby("proceeding")[list(APPEAL_RESULTS)].sum(min_count=1)
+        counts = counts.reindex([p for p in proceedings if p in counts.index])
+        with_table = frame.dropna(subset=list(APPEAL_RESULTS), how="all")
+        units = with_table[keys].drop_duplicates()
+        sub = f"（{len(units)} 份报告合计）" if keys == ["report_id"] else f"（{len(units)} 组合计）"
+        counts.index = [APPEAL_KINDS[p] for p in counts.index]
+    elif rows == "group":
+        counts = frame.groupby(keys, dropna=False)[list(APPEAL_RESULTS)].sum(min_count=1)
+        counts.index = row_labels(counts.index, reports)
+        sub = f"（按{index_by(appeals.index.droplevel('proceeding'))}）"
     else:
-        if reports is None:
-            raise ValueError("appeal_outcomes(by=...) needs the reports frame")
-        per = cells.groupby(["report_id", "col"])["value"].sum(min_count=1).unstack()
-        counts = _grouped(per, reports, by)
-        sub = f"（按{_by_zh(by)}）"
-    counts = counts.reindex(columns=list(APPEAL_RESULTS)).dropna(how="all").fillna(0)
+        raise ValueError(f"rows must be 'proceeding' or 'group', not {rows!r}")
+    counts = counts.dropna(how="all").fillna(0)
     if counts.empty:
         return no_data(new_axes(ax, (7, 2.6)), title, "无复议诉讼统计表")
     if not (counts.to_numpy() > 0).any():
         return no_data(new_axes(ax, (7, 2.6)), title + sub, "行政复议和行政诉讼案件均为 0 件")
-    if by is not None:
-        natural = ordinal_order(counts.index, by)
+    if rows == "group":
+        natural = ordinal_order(pd.Index([lab.split("（")[0] for lab in counts.index]),
+                                keys[0] if len(keys) == 1 else None)
         if natural is not None:
-            counts = counts.loc[natural]
+            order = {lab.split("（")[0]: lab for lab in counts.index}
+            counts = counts.loc[[order[k] for k in natural]]
         else:
             counts = counts.assign(_n=counts.sum(axis=1)).sort_values("_n", kind="stable").drop(columns="_n")
     else:
-        counts = counts.iloc[::-1]  # template order, top to bottom
+        counts = counts.iloc[::-1]  # the printed table's order, top to bottom
     ax = new_axes(ax, (8.5, fit_height(len(counts), base=2.0)))
     labels = [wrap(x, 14) for x in counts.index]
     left = np.zeros(len(counts))
