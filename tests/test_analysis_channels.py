@@ -39,6 +39,7 @@ def test_seed_000_quantities(seed_mentions: pd.DataFrame) -> None:
     }
     video = quantities.set_index("channel").loc["wechat_channels"]
     assert video["surface"] == "视频号" and video["measure"] == "全年共制作发表视频"
+    assert channels(sections_of("制作《淮安市人民政府公报》6 期"))["measure"].tolist() == [""]
     assert not quantities["approximate"].any()
 
 
@@ -90,6 +91,8 @@ def test_columns_and_types_also_when_nothing_is_found() -> None:
          [("gov_website", 1.0, "个", ""), ("gov_new_media", 2.0, "个", "")]),
         # a comma ends the clause: the number is not the channel's
         ("深化政务新媒体矩阵建设，开设专栏33个", [("gov_new_media", None, "", "")]),
+        # the closing bracket of a named gazette is not what is counted (huaian_2024)
+        ("制作《淮安市人民政府公报》6 期", [("gazette", 6.0, "期", "")]),
         # 万 multiplies; 人次 is one unit
         ("政府信息公开专栏访问量达1.2万人次", [("disclosure_column", 12000.0, "人次", "")]),
         # ASCII forms are whole words: no app in "application", no 12345 in a phone number

@@ -147,7 +147,8 @@ def _attach_quantities(block: Compact, mentions: list[_Mention]) -> list[_Mentio
             continue
         value = float(number.group("num")) * (10000 if number.group("wan") else 1)
         quals = {number.group("qual_pre") or "", number.group("qual_post") or ""}
-        measure = text[x.end:number.start()].strip()
+        # What is counted, without the brackets closing the channel's name (《淮安市人民政府公报》6 期).
+        measure = text[x.end:number.start()].strip().lstrip("》」』”’）)")
         out.append(replace(
             x, count=value, unit=number.group("unit"), measure=measure,
             approximate=bool(quals & _APPROX),
