@@ -20,6 +20,7 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,13 +30,27 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 
+from govdisclosure.analysis import (
+    appeal_outcomes,
+    channel_matrix,
+    channels,
+    commitments,
+    follow_through,
+    link_commitments,
+    problems,
+    recurring_problems,
+    request_outcomes,
+    similar_texts,
+)
 from govdisclosure.audit import audit
-from govdisclosure.corpus import read_corpus
+from govdisclosure.corpus import Corpus, read_corpus
+from govdisclosure.plot import channels as c_plot
+from govdisclosure.plot import problems as p_plot
 from govdisclosure.plot import quality as q_plot
 from govdisclosure.plot import requests as r_plot
 from govdisclosure.plot._common import LEVEL_ZH, bare_figures, report_labels
 
-__all__ = ["FIGURES", "analyze"]
+__all__ = ["FIGURES", "analyze", "key_numbers", "quality_table", "run_analyses", "summary_html"]
 
 Frames = dict[str, pd.DataFrame]
 
@@ -74,21 +89,46 @@ FIGURES: tuple[FigureSpec, ...] = (
                lambda f: q_plot.failures(f["failures"])),
     FigureSpec("requests_volumes", "依申请公开与复议诉讼",
                "各报告本年新收和上年结转的政府信息公开申请数（件），申请最多的排在最上方。",
-               lambda f: r_plot.request_volumes(f["tables"], f["reports"])),
+               lambda f: r_plot.request_volumes(f["request_outcomes"].set_index("report_id"), f["reports"])),
     FigureSpec("requests_volumes_by_year", "依申请公开与复议诉讼",
-               "各报告年度的申请数合计（件），看申请量的年度变化。",
-               lambda f: r_plot.request_volumes(f["tables"], f["reports"], by="year"),
+               "各报告年度的申请数合计（件）。各年度包含的机关不同，合计的变化不一定是同一批机关的变化。",
+               lambda f: r_plot.request_volumes(request_outcomes(f["tables"], f["reports"], by="year")),
                when=lambda f: _years(f) > 1),
     FigureSpec("requests_outcomes", "依申请公开与复议诉讼",
                "表三办理结果的构成：每行为一份报告，各色块为六类结果占办结申请的百分比，"
                "予以公开和部分公开比例最高的排在最上方。",
-               lambda f: r_plot.request_outcomes(f["tables"], f["reports"])),
+               lambda f: r_plot.request_outcomes(f["request_outcomes"].set_index("report_id"), f["reports"])),
     FigureSpec("requests_withheld_reasons", "依申请公开与复议诉讼",
                "未予公开的申请按表三所列理由合计（件）：不予公开、无法提供、不予处理的各项理由。",
                lambda f: r_plot.withheld_reasons(f["tables"])),
     FigureSpec("appeals_outcomes", "依申请公开与复议诉讼",
                "因政府信息公开引起的行政复议和行政诉讼案件的结果，纠错率为结果纠正占已审结案件的比例。",
-               lambda f: r_plot.appeal_outcomes(f["tables"])),
+               lambda f: r_plot.appeal_outcomes(f["appeal_outcomes"].set_index(["report_id", "proceeding"]))),
+    FigureSpec("channels_adoption", "公开渠道",
+               "各公开渠道被多少份报告提及（占全部报告的百分比），颜色为渠道类别。",
+               lambda f: c_plot.channel_adoption(f["channels"], f["reports"])),
+    FigureSpec("channels_adoption_by_year", "公开渠道",
+               "按报告年度，提及各渠道的报告所占比例（%），看渠道使用的变化。",
+               lambda f: c_plot.channel_adoption(f["channels"], f["reports"], by="year"),
+               when=lambda f: _years(f) > 1),
+    FigureSpec("channels_mix", "公开渠道",
+               "每份报告提及各渠道的次数：行是报告，列是按类别分组的渠道，颜色越深提及越多。",
+               lambda f: c_plot.channel_heatmap(f["channels"], f["reports"])),
+    FigureSpec("channels_quantities", "公开渠道",
+               "报告为各渠道给出的数量（如“视频号发表视频 54 个”），按渠道和单位合计；不同单位不相加。",
+               lambda f: c_plot.channel_quantities(f["channels"])),
+    FigureSpec("problems_categories", "问题与改进",
+               "第五部分所列问题（橙）和改进措施（蓝）按类别计数，括号内为报告数。",
+               lambda f: p_plot.problem_categories(f["problems"], f["commitments"])),
+    FigureSpec("problems_recurring", "问题与改进",
+               "在多份报告中以几乎相同的文字出现的问题，按提出该问题的报告数排列。",
+               lambda f: p_plot.recurring_problems(f["recurring_problems"])),
+    FigureSpec("problems_answered", "问题与改进",
+               "每类问题中，有多少条在同一报告中有对应的改进措施（按文本相似度判断）。",
+               lambda f: p_plot.commitment_links(f["commitment_links"], f["problems"])),
+    FigureSpec("commitments_follow_through", "问题与改进",
+               "同一机关上一年度报告承诺的改进措施，在下一年度报告中是否有落实的记述、问题是否再次出现。",
+               lambda f: p_plot.follow_through(f["follow_through"])),
 )
 
 
@@ -112,7 +152,8 @@ def analyze(
 
     Returns:
         A dict with ``corpus`` (the :class:`~govdisclosure.Corpus`), ``frames`` (every DataFrame
-        written, by name: the corpus frames, ``findings`` of the audit, and the analyses),
+        written, by name: the corpus frames, the analyses of :func:`run_analyses` and
+        ``findings`` of the audit),
         ``figures`` (name → ``{"png": Path, "svg": Path}``), ``numbers`` (the key numbers shown on
         the page, name → value), ``html`` (Path of ``index.html``) and ``files`` (every Path
         written).
@@ -124,6 +165,7 @@ def analyze(
     out = Path(out_dir)
     corpus = read_corpus(paths, n_jobs=n_jobs, cache=cache, progress=progress)
     frames: Frames = dict(corpus.frames())
+    frames.update(run_analyses(corpus))
     frames["findings"] = audit(corpus)
     files: list[Path] = []
     files += _write_frames(frames, out / "data")
@@ -137,15 +179,58 @@ def analyze(
             "files": files}
 
 
+def run_analyses(corpus: Corpus) -> Frames:
+    """Every analysis of :mod:`govdisclosure.analysis` on a corpus, by the name its file gets.
+
+    Returns:
+        ``request_outcomes`` (one row per report), ``appeal_outcomes`` (one row per report and
+        proceeding), ``channels`` (one row per mention), ``channel_matrix`` (report × channel
+        mention counts), ``problems``, ``recurring_problems``, ``commitments``,
+        ``commitment_links``, ``follow_through`` and ``similar_texts`` (pairs of reports with
+        alike sections one or five). Indexes are columns (``report_id``, ``proceeding``), so
+        every frame writes to CSV and Parquet alike.
+    """
+    mentions = channels(corpus.sections)
+    found = problems(corpus.sections)
+    made = commitments(corpus.sections)
+    return {
+        "request_outcomes": request_outcomes(corpus.tables, corpus.reports).reset_index(),
+        "appeal_outcomes": appeal_outcomes(corpus.tables, corpus.reports).reset_index(),
+        "channels": mentions,
+        "channel_matrix": channel_matrix(mentions).reset_index(),
+        "problems": found,
+        "recurring_problems": recurring_problems(found),
+        "commitments": made,
+        "commitment_links": link_commitments(found, made),
+        "follow_through": follow_through(found, made, corpus.reports, sections=corpus.sections),
+        "similar_texts": similar_texts(corpus.sections, corpus.reports),
+    }
+
+
 def _write_frames(frames: Frames, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames.items():
         csv, parquet = directory / f"{name}.csv", directory / f"{name}.parquet"
-        frame.to_csv(csv, index=False, encoding="utf-8-sig")
-        frame.to_parquet(parquet, index=False)
+        flat = _flat(frame)
+        flat.to_csv(csv, index=False, encoding="utf-8-sig")
+        flat.to_parquet(parquet, index=False)
         written += [csv, parquet]
     return written
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells holding lists or tuples (``recurring_problems.members``) as JSON text.
+
+    Parquet cannot store a list of mixed (report_id, item) tuples, and CSV would get Python's
+    repr; JSON reads back in any language.
+    """
+    nested = [c for c in frame.columns if frame[c].dtype == object
+              and frame[c].map(lambda v: isinstance(v, list | tuple)).any()]
+    if not nested:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda v: json.dumps(v, ensure_ascii=False)
+                                           if isinstance(v, list | tuple) else v) for c in nested})
 
 
 @dataclass(frozen=True)
@@ -181,21 +266,24 @@ def key_numbers(frames: Frames) -> dict[str, Any]:
         ``reports``, ``failures``, ``agencies``, ``years`` (e.g. "2021–2024"), ``templates``
         (template → count), ``findings_error``/``_warning``/``_info``, ``reports_with_errors``,
         ``requests_received``, ``requests_processed``, ``granted_share`` (予以公开 + 部分公开 of
-        the outcome rows, NaN when none), ``appeal_cases`` and ``correction_rate`` (结果纠正 ÷
-        已审结 over review and litigation, NaN when none was decided).
+        the outcome rows, NaN when none), ``appeal_cases``, ``correction_rate`` (结果纠正 ÷
+        已审结 over review and litigation, NaN when none was decided) and, when the analyses
+        were run, ``channels`` (distinct channels named), ``problems``, ``commitments``,
+        ``problems_answered`` (share of problem items a measure of the same report answers) and
+        ``follow_through_done`` (share of last year's planned measures reported done).
     """
     reports, findings, tables = frames["reports"], frames["findings"], frames["tables"]
     years = reports["year"].dropna()
     severity = findings["severity"].value_counts()
-    shares = r_plot.outcome_shares(tables, reports)
-    processed = float(shares["n"].sum()) if len(shares) else 0.0
-    opened = float(shares[["granted", "partly_granted"]].sum().sum()) if len(shares) else 0.0
-    appeals = tables[(tables["table"] == "appeals") & (tables["col"].isin(["upheld", "corrected", "other",
-                                                                             "pending"]))]
-    by_col = appeals.groupby("col")["value"].sum()
-    decided = float(by_col.reindex(["upheld", "corrected", "other"]).fillna(0).sum())
-    received = tables[(tables["table"] == "requests") & (tables["row"] == "received") & (tables["col"] == "total")]
-    return {
+    # Pooled over reports: Σ counts, then divide (analysis.outcomes' definitions).
+    req = request_outcomes(tables)
+    handled = req[req["total_processed"] > 0]
+    processed = float(handled["total_processed"].sum())
+    opened = float(handled[["granted", "partly_granted"]].sum(min_count=1).sum())
+    app = appeal_outcomes(tables)
+    app = app[app.index.get_level_values("proceeding") != "litigation"]  # the sum of the two others
+    decided = float(app["decided"].sum())
+    numbers: dict[str, Any] = {
         "reports": len(reports),
         "failures": len(frames["failures"]),
         "agencies": int(reports["agency"].nunique()),
@@ -206,12 +294,23 @@ def key_numbers(frames: Frames) -> dict[str, Any]:
         "findings_warning": int(severity.get("warning", 0)),
         "findings_info": int(severity.get("info", 0)),
         "reports_with_errors": int(findings.loc[findings["severity"] == "error", "report_id"].nunique()),
-        "requests_received": float(received["value"].sum()),
+        "requests_received": float(req["received"].sum()),
         "requests_processed": processed,
         "granted_share": opened / processed if processed else math.nan,
-        "appeal_cases": float(by_col.fillna(0).sum()),
-        "correction_rate": float(by_col.get("corrected", 0.0)) / decided if decided else math.nan,
+        "appeal_cases": float(app[["upheld", "corrected", "other", "pending"]].sum().sum()),
+        "correction_rate": float(app["corrected"].sum()) / decided if decided else math.nan,
     }
+    if "problems" in frames:
+        found, links, follow = frames["problems"], frames["commitment_links"], frames["follow_through"]
+        answered = len(set(zip(links["report_id"], links["problem"], strict=True)))
+        numbers.update({
+            "channels": int(frames["channels"]["channel"].nunique()),
+            "problems": len(found),
+            "commitments": len(frames["commitments"]),
+            "problems_answered": answered / len(found) if len(found) else math.nan,
+            "follow_through_done": float(follow["done"].mean()) if len(follow) else math.nan,
+        })
+    return numbers
 
 
 def quality_table(frames: Frames) -> pd.DataFrame:
@@ -279,6 +378,13 @@ def summary_html(frames: Frames, numbers: dict[str, Any], drawn: list[_Drawn],
         ("予以公开和部分公开", _fmt(n["granted_share"], pct=True)),
         ("复议诉讼案件", _fmt(n["appeal_cases"]) + " 件"), ("复议诉讼纠错率", _fmt(n["correction_rate"], pct=True)),
     ]
+    if "problems" in n:
+        cards += [
+            ("提及的公开渠道", _fmt(n["channels"]) + " 种"), ("所列问题", _fmt(n["problems"]) + " 条"),
+            ("改进措施", _fmt(n["commitments"]) + " 条"),
+            ("有对应措施的问题", _fmt(n["problems_answered"], pct=True)),
+            ("上年措施见落实", _fmt(n["follow_through_done"], pct=True)),
+        ]
     parts = [
         "<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
@@ -314,6 +420,13 @@ def summary_html(frames: Frames, numbers: dict[str, Any], drawn: list[_Drawn],
                          "“部分”为找到标题的部分数；错误类型为该报告出现的错误检查项。完整的逐条结果见 "
                          "<code>data/findings.csv</code>。</p>")
             parts.append(quality_table(frames).to_html(index=False, escape=True, border=0))
+        if group == "问题与改进" and len(frames.get("recurring_problems", ())):
+            top = frames["recurring_problems"].head(10)
+            shown = pd.DataFrame({"提出该问题的报告数": top["n_reports"], "条目数": top["n_items"],
+                                  "类别": top["category"].map(p_plot.category_names()).fillna(top["category"]),
+                                  "典型表述": top["example"], "关键词": top["terms"].str.replace("|", "、")})
+            parts.append("<h3>反复出现的问题（前 10 组）</h3>"
+                         + shown.to_html(index=False, escape=True, border=0))
     parts.append("<h2>未能读入的文件</h2>")
     failures = frames["failures"]
     if failures.empty:

@@ -38,7 +38,9 @@ def run(tmp_path_factory) -> dict:
 
 def test_every_frame_is_written_as_csv_and_parquet(run) -> None:
     data = run["out"] / "data"
-    assert {"reports", "sections", "tables", "issues", "failures", "findings"} <= set(run["frames"])
+    assert {"reports", "sections", "tables", "issues", "failures", "findings", "channels", "channel_matrix",
+            "problems", "recurring_problems", "commitments", "commitment_links",
+            "follow_through", "similar_texts", "request_outcomes", "appeal_outcomes"} <= set(run["frames"])
     for name, frame in run["frames"].items():
         csv, parquet = data / f"{name}.csv", data / f"{name}.parquet"
         assert csv in run["files"] and parquet in run["files"]
@@ -50,7 +52,7 @@ def test_every_frame_is_written_as_csv_and_parquet(run) -> None:
 
 
 def test_every_figure_is_written_as_png_and_svg(run) -> None:
-    always = {spec.name for spec in FIGURES} - {"requests_volumes_by_year"}  # one year only here
+    always = {spec.name for spec in FIGURES} - {"requests_volumes_by_year", "channels_adoption_by_year"}
     assert always <= set(run["figures"])
     for paths in run["figures"].values():
         assert paths["png"].read_bytes().startswith(b"\x89PNG")
@@ -76,9 +78,32 @@ def test_html_page_is_self_contained_and_escaped(run) -> None:
     assert "未能读入的文件" in page and "UnsupportedFormatError" in page
 
 
+def test_analyses_are_written_and_read_back(run) -> None:
+    data = run["out"] / "data"
+    mentions = pd.read_parquet(data / "channels.parquet")
+    seed = mentions[mentions["channel"] == "wechat_channels"]
+    assert 54 in set(seed["count"])  # 视频号全年共制作发表视频 54 个
+    matrix = pd.read_csv(data / "channel_matrix.csv", encoding="utf-8-sig")
+    assert set(matrix["report_id"]) == set(run["corpus"].reports["report_id"])
+    assert len(pd.read_parquet(data / "problems.parquet")) == 6  # three enumerated items in each seed
+    page = run["html"].read_text(encoding="utf-8")
+    assert "公开渠道" in page and "问题与改进" in page
+
+
 def test_result_describes_the_run(run) -> None:
     numbers = run["numbers"]
     assert numbers["reports"] == 2 and numbers["failures"] == 1
     assert numbers["requests_received"] == 0 and pd.isna(numbers["granted_share"])
+    assert numbers["problems"] == 6 and numbers["channels"] >= 10
     assert len(run["corpus"].reports) == 2
     assert all(p.exists() for p in run["files"])
+
+
+def test_nested_cells_are_written_as_json(tmp_path) -> None:
+    from govdisclosure.workflow import _write_frames
+
+    groups = pd.DataFrame({"group": [0], "members": [[("r1", 1), ("r2", 3)]]})
+    _write_frames({"recurring_problems": groups}, tmp_path)
+    back = pd.read_parquet(tmp_path / "recurring_problems.parquet")
+    assert back["members"].tolist() == ['[["r1", 1], ["r2", 3]]']
+    assert isinstance(groups["members"].iloc[0], list)  # the caller's frame is left as it was
