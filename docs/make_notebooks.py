@@ -161,7 +161,7 @@ print(f"{corpus.sections['report_id'].nunique()} reports with sections, "
                           "Every mention keeps its offsets into the report text, so each one can be checked "
                           "against what the report prints; we check all of them before counting."),
         new_code_cell('''\
-from govdisclosure.analysis.channels import channel_matrix, channels
+from govdisclosure.analysis import channel_matrix, channels
 
 mentions = channels(corpus.sections)
 sections = corpus.sections.set_index(["report_id", "section"])
@@ -233,8 +233,7 @@ print(f"{five['report_id'].nunique()} of {len(corpus.reports)} reports have a se
                           "Items are numbered 1, 2, … within each report and carry the cue words that decided "
                           "their category; we check both before counting."),
         new_code_cell('''\
-from govdisclosure.analysis.commitments import commitments, follow_through, link_commitments
-from govdisclosure.analysis.problems import problems, recurring_problems
+from govdisclosure.analysis import commitments, follow_through, link_commitments, problems, recurring_problems
 from govdisclosure.plot.problems import category_names
 
 found = problems(corpus.sections)
@@ -322,18 +321,33 @@ tables = corpus.tables[corpus.tables["report_id"].isin(usable)]
 assert len(usable) + len(with_tables & set(set_aside)) == len(with_tables)
 print(f"{len(usable)} reports with usable tables; set aside: {len(set_aside)}")
 corpus.reports.loc[corpus.reports["report_id"].isin(set_aside), ["agency", "year", "source_path"]]'''),
+        new_markdown_cell("`request_outcomes` and `appeal_outcomes` turn the tables into volumes, outcome "
+                          "shares and correction rates (definitions in their docstrings); shares are NaN, not "
+                          "errors, where nothing was handled."),
+        new_code_cell('''\
+from govdisclosure.analysis import appeal_outcomes, request_outcomes
+
+outcomes = request_outcomes(tables, reports)
+appeals = appeal_outcomes(tables, reports)
+assert list(outcomes.index) == list(reports["report_id"])
+handled = outcomes[outcomes["total_processed"] > 0]
+shares = handled[[c for c in handled.columns if c.startswith("share_") and "_withheld_" not in c]]
+assert ((shares.sum(axis=1) - 1).abs() < 0.01).all(), "outcome shares of a balanced table add up to 1"
+outcomes[["received", "total_processed", "share_granted", "share_partly_granted", "share_withheld"]]'''),
         new_markdown_cell("## 2 · Request volumes\n\n"
                           "Each bar is one report's requests to handle in the year: newly received plus "
                           "carried over from the year before (件), largest on top."),
-        new_code_cell('save(gp.request_volumes(tables, reports), "request_volumes")'),
+        new_code_cell('save(gp.request_volumes(outcomes, reports), "request_volumes")'),
         new_markdown_cell("## 3 · Outcomes\n\n"
                           "Each bar splits one report's handled requests into the six outcome groups of "
                           "表三, in percent; reports granting the most (in full or in part) are on top, and "
                           "the number handled is written on the right."),
-        new_code_cell('save(gp.request_outcomes(tables, reports), "request_outcomes")'),
+        new_code_cell('save(gp.request_outcomes(outcomes, reports), "request_outcomes")'),
         new_markdown_cell("The same composition pooled by reporting year: the requests of all reports of a "
-                          "year added up before taking shares."),
-        new_code_cell('save(gp.request_outcomes(tables, reports, by="year"), "request_outcomes_by_year")'),
+                          "year added up before taking shares; the label says how many reports had a table."),
+        new_code_cell('''\
+by_year = request_outcomes(tables, reports, by="year")
+save(gp.request_outcomes(by_year), "request_outcomes_by_year")'''),
         new_markdown_cell("## 4 · Grounds for not granting\n\n"
                           "The figure adds up, over all usable reports, the requests in each row of "
                           "（三）不予公开, （四）无法提供 and （五）不予处理 — the grounds the format lists."),
@@ -341,15 +355,14 @@ corpus.reports.loc[corpus.reports["report_id"].isin(set_aside), ["agency", "year
         new_markdown_cell("## 5 · Review and litigation\n\n"
                           "Cases over disclosure decisions, by kind and result (表四); the correction rate is "
                           "结果纠正 divided by the cases decided (维持 + 纠正 + 其他)."),
-        new_code_cell('save(gp.appeal_outcomes(tables), "appeal_outcomes")'),
+        new_code_cell('save(gp.appeal_outcomes(appeals), "appeal_outcomes")'),
         new_markdown_cell("## 6 · Per-report numbers\n\n"
-                          "The counts behind the figures, one row per report, saved as CSV."),
+                          "The numbers behind the figures, one row per report (and per proceeding for "
+                          "appeals), saved as CSV."),
         new_code_cell('''\
-wide = tables[tables["col"] == "total"].pivot_table(
-    index="report_id", columns="row", values="value", aggfunc="first")
-per_report = reports.set_index("report_id")[["agency", "year", "level"]].join(wide)
-assert len(per_report) == len(usable)
-per_report.to_csv(out / "requests_per_report.csv", encoding="utf-8-sig")
+per_report = reports.set_index("report_id")[["agency", "year", "level"]].join(outcomes)
+per_report.to_csv(out / "request_outcomes.csv", encoding="utf-8-sig")
+appeals.to_csv(out / "appeal_outcomes.csv", encoding="utf-8-sig")
 per_report'''),
     ]
     return _notebook(name, cells)
