@@ -20,7 +20,7 @@ finally the part's sentences and ；-clauses.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -89,18 +89,21 @@ def section_five(sections: pd.DataFrame) -> Iterator[SectionFive]:
     missing = [c for c in ("report_id", "section", "text") if c not in sections.columns]
     if missing:
         raise ValueError(f"a sections frame is needed; it lacks {missing} (has {list(sections.columns)})")
-    starts = sections["start"] if "start" in sections.columns else pd.Series(0, index=sections.index)
-    frame = sections.assign(_start=starts)
-    for report_id, rows in frame.groupby("report_id", sort=False):
-        own = rows[rows["section"] == "problems"]
-        if len(own):
-            text = str(own["text"].iloc[0])
+    starts = sections["start"].tolist() if "start" in sections.columns else [0] * len(sections)
+    rows_of: dict[str, list[tuple[str, object, int]]] = {}
+    for rid, code, text, base in zip(sections["report_id"].tolist(), sections["section"].tolist(),
+                                     sections["text"].tolist(), starts, strict=True):
+        rows_of.setdefault(str(rid), []).append((str(code), text, int(base)))
+    for report_id, rows in rows_of.items():
+        own = [(text, base) for code, text, base in rows if code == "problems" and isinstance(text, str)]
+        if own:
+            text, base = own[0]
             # A "六、" heading inside section five ends it: on its own line (pingtan_2018.html) or
             # run into the text (pingtan_2018.txt).
             ends = [m.start() for role in ("section_end", "inline_end") if (m := _first(role, text, 1))]
-            yield SectionFive(str(report_id), text[: min(ends)] if ends else text, int(own["_start"].iloc[0]), False)
+            yield SectionFive(report_id, text[: min(ends)] if ends else text, base, False)
             continue
-        for text, base in zip(rows["text"].tolist(), rows["_start"].tolist(), strict=True):
+        for _code, text, base in rows:
             if not isinstance(text, str):
                 continue
             start = _first("inline_start", text)
@@ -108,7 +111,7 @@ def section_five(sections: pd.DataFrame) -> Iterator[SectionFive]:
                 continue
             end = _first("inline_end", text, start.end())
             body = text[start.end(): end.start() if end else len(text)]
-            yield SectionFive(str(report_id), body, int(base) + start.end(), True)
+            yield SectionFive(report_id, body, base + start.end(), True)
             break
 
 
@@ -141,21 +144,20 @@ def _cut_last(text: str, start: int, end: int) -> int:
     return m.end() if m else end
 
 
-def _by_enumeration(report_id: str, text: str, span: tuple[int, int]) -> list[tuple[int, int, str]]:
-    frame = pd.DataFrame({"report_id": [report_id], "text": [text[span[0]:span[1]]], "start": [span[0]]})
-    found = text_items(frame)
-    if found.empty:
+def _by_enumeration(text: str, found: pd.DataFrame | None) -> list[tuple[int, int, str]]:
+    """The first top-level list the text layer found in the part (``found``: its items rows)."""
+    if found is None or found.empty:
         return []
     top = found[found["level"] == found["level"].min()]
     first_list = top[top["list_id"] == top["list_id"].iloc[0]]
     out = []
-    rows = list(first_list.itertuples())
-    for k, row in enumerate(rows):
-        start, end = int(row.start), int(row.end)
+    rows = list(zip(first_list["start"].tolist(), first_list["end"].tolist(), first_list["marker"].tolist(),
+                    strict=True))
+    for k, (start, end, marker) in enumerate(rows):
         if k == len(rows) - 1:
             end = _cut_last(text, start, end)
         start, end = _trim(text, start, end)
-        out.append((start, end, str(row.marker)))
+        out.append((start, end, str(marker)))
     return out
 
 
@@ -215,13 +217,12 @@ def _is_intro(sentence: str) -> bool:
     return any(p.search(sentence) for p in part_patterns().get("intro_sentence", ()))
 
 
-def _by_sentences(report_id: str, text: str, span: tuple[int, int]) -> list[tuple[int, int, str]]:
-    body = text[span[0]:span[1]]
-    frame = pd.DataFrame({"report_id": [report_id], "text": [body], "start": [span[0]]})
-    found = text_sentences(frame, semicolons=True, wrapped=is_wrapped(body))
-    out = []
-    for row in found.itertuples():
-        start, end = int(row.start), int(row.end)
+def _by_sentences(text: str, found: pd.DataFrame | None) -> list[tuple[int, int, str]]:
+    """The part's sentences and ；-clauses (``found``: its sentence rows), introductions left out."""
+    out: list[tuple[int, int, str]] = []
+    if found is None:
+        return out
+    for start, end in zip(found["start"].tolist(), found["end"].tolist(), strict=True):
         if _is_intro(text[start:end]):
             continue
         for prefix in part_patterns().get("intro_prefix", ()):
@@ -235,36 +236,60 @@ def _by_sentences(report_id: str, text: str, span: tuple[int, int]) -> list[tupl
     return out
 
 
-def part_items(
-    report_id: str, text: str, span: tuple[int, int], part: Part
-) -> tuple[Method, list[tuple[int, int, str]]]:
-    """Items of one part (local offsets): the first strategy that finds two, else sentences."""
-    found = _by_enumeration(report_id, text, span)
-    if len(found) >= 2:
-        return "enumeration", found
-    found = _by_loose_markers(text, span)
-    if len(found) >= 2:
-        return "markers", found
-    if part == "problems":
-        found = _by_inline_list(text, span)
-        if len(found) >= 2:
-            return "inline_list", found
-    return "sentences", _by_sentences(report_id, text, span)
+def _batch(frame: pd.DataFrame, run: Callable[[pd.DataFrame], pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Run a text-layer function once over many parts (keyed by ``report_id``), rows per key.
+
+    One call for the corpus rather than one per report: the text layer's cost is mostly in
+    building its frames.
+    """
+    if frame.empty:
+        return {}
+    return {str(key): rows for key, rows in run(frame).groupby("report_id", sort=False)}
 
 
 def items_of(sections: pd.DataFrame, part: Part) -> list[tuple[SectionFive, Parts, list[Item]]]:
-    """Every report's items of one part, with the section and its parts (for the callers)."""
-    out = []
-    for five in section_five(sections):
-        parts = split_parts(five.text)
+    """Every report's items of one part, with the section and its parts (for the callers).
+
+    Per part, the first strategy that finds two items wins: the text layer's enumerations, loose
+    一是 markers, an inline list (problems only); else the part's sentences.
+    """
+    fives = [(five, split_parts(five.text)) for five in section_five(sections)]
+    spans: dict[str, tuple[SectionFive, tuple[int, int]]] = {}
+    for k, (five, parts) in enumerate(fives):
         span = parts.problems if part == "problems" else parts.improvements
-        found: list[Item] = []
         if span is not None and span[1] > span[0]:
-            method, spans = part_items(five.report_id, five.text, span, part)
-            found = [
-                Item(five.report_id, part, five.text[s:e], five.base + s, five.base + e, method, marker)
-                for s, e, marker in spans
-                if e > s
-            ]
-        out.append((five, parts, found))
+            spans[str(k)] = (five, span)
+    # Offsets of the part frames are local to the section-five text.
+    frame = pd.DataFrame({"report_id": list(spans), "text": [f.text[a:b] for f, (a, b) in spans.values()],
+                          "start": [a for _f, (a, _b) in spans.values()]})
+    enumerations = _batch(frame, text_items)
+    chosen: dict[str, tuple[Method, list[tuple[int, int, str]]]] = {}
+    pending = []
+    for key, (five, span) in spans.items():
+        found = _by_enumeration(five.text, enumerations.get(key))
+        if len(found) >= 2:
+            chosen[key] = ("enumeration", found)
+            continue
+        found = _by_loose_markers(five.text, span)
+        if len(found) >= 2:
+            chosen[key] = ("markers", found)
+            continue
+        found = _by_inline_list(five.text, span) if part == "problems" else []
+        if len(found) >= 2:
+            chosen[key] = ("inline_list", found)
+            continue
+        pending.append(key)
+    # Sentences, wrapped and unwrapped parts in one call each (PDF text is hard-wrapped).
+    rest = frame[frame["report_id"].isin(pending)]
+    wrapped = rest["text"].map(is_wrapped).astype(bool)
+    split = {**_batch(rest[wrapped], lambda f: text_sentences(f, semicolons=True, wrapped=True)),
+             **_batch(rest[~wrapped], lambda f: text_sentences(f, semicolons=True))}
+    for key in pending:
+        chosen[key] = ("sentences", _by_sentences(spans[key][0].text, split.get(key)))
+    out = []
+    for k, (five, parts) in enumerate(fives):
+        method, found = chosen.get(str(k), ("sentences", []))
+        items = [Item(five.report_id, part, five.text[s:e], five.base + s, five.base + e, method, marker)
+                 for s, e, marker in found if e > s]
+        out.append((five, parts, items))
     return out

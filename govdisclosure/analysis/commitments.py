@@ -14,11 +14,12 @@ blanked; thresholds are in ``data/analysis/settings.csv`` with the evidence for 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from govdisclosure.analysis._data import part_patterns, problem_stopwords, setting, setting_float
@@ -112,11 +113,16 @@ class _Similarity:
         except ValueError:  # no text has a character left: nothing is similar to anything
             self._vectorizer = None
 
+    def vectors(self, texts: Iterable[str]) -> sp.csr_matrix | None:
+        """L2-normalised rows, one per text (``None`` when nothing was fitted)."""
+        if self._vectorizer is None:
+            return None
+        return sp.csr_matrix(self._vectorizer.transform([_mask(t) for t in texts]))
+
     def matrix(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
-        if self._vectorizer is None or not left or not right:
+        a, b = self.vectors(left), self.vectors(right)
+        if a is None or b is None or not left or not right:
             return np.zeros((len(left), len(right)))
-        a = self._vectorizer.transform([_mask(t) for t in left])
-        b = self._vectorizer.transform([_mask(t) for t in right])
         return (a @ b.T).toarray()
 
 
@@ -165,23 +171,28 @@ def link_commitments(
     _require(commitments, "commitments", ("report_id", "item", "text"))
     threshold = setting_float("link_threshold") if threshold is None else threshold
     sim = _Similarity(list(problems["text"]) + list(commitments["text"]))
+    # Vectors once for the corpus; each report multiplies its own rows.
+    p_vectors, c_vectors = sim.vectors(problems["text"]), sim.vectors(commitments["text"])
+    p_rows = problems.reset_index(drop=True).groupby("report_id", sort=False).indices
+    p_items, p_texts = problems["item"].tolist(), problems["text"].tolist()
+    p_cats = problems["category"].tolist() if "category" in problems.columns else [None] * len(problems)
+    c_items, c_texts = commitments["item"].tolist(), commitments["text"].tolist()
+    c_cats = commitments["category"].tolist() if "category" in commitments.columns else [None] * len(commitments)
     rows = []
-    by_report = {rid: grp for rid, grp in problems.groupby("report_id", sort=False)}
-    for rid, mine in commitments.groupby("report_id", sort=False):
-        theirs = by_report.get(rid)
-        if theirs is None or theirs.empty:
+    for rid, mine in commitments.reset_index(drop=True).groupby("report_id", sort=False).indices.items():
+        theirs = p_rows.get(rid)
+        if theirs is None or c_vectors is None or p_vectors is None:
             continue
-        scores = sim.matrix(list(mine["text"]), list(theirs["text"]))
-        for i, c in enumerate(mine.itertuples()):
+        scores = (c_vectors[mine] @ p_vectors[theirs].T).toarray()
+        for i, c in enumerate(mine):
             best = int(np.argmax(scores[i]))
-            for j, p in enumerate(theirs.itertuples()):
-                if scores[i, j] >= threshold:
-                    rows.append({
-                        "report_id": rid, "commitment": int(c.item), "problem": int(p.item),
-                        "score": float(scores[i, j]),
-                        "same_category": getattr(c, "category", None) == getattr(p, "category", None),
-                        "best": j == best, "commitment_text": c.text, "problem_text": p.text,
-                    })
+            for j in np.flatnonzero(scores[i] >= threshold):
+                p = theirs[j]
+                rows.append({
+                    "report_id": rid, "commitment": int(c_items[c]), "problem": int(p_items[p]),
+                    "score": float(scores[i, j]), "same_category": c_cats[c] == p_cats[p], "best": j == best,
+                    "commitment_text": c_texts[c], "problem_text": p_texts[p],
+                })
     out = pd.DataFrame(rows, columns=LINK_COLUMNS)
     return out.astype({"report_id": "str", "commitment": "int64", "problem": "int64", "score": "float64",
                        "same_category": "bool", "best": "bool", "commitment_text": "str", "problem_text": "str"})
