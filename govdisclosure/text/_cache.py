@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -30,25 +29,15 @@ _BATCH = 500
 
 
 def cache_root() -> Path:
-    """The per-user cache directory of govdisclosure.
+    """The per-user cache directory of govdisclosure (shared with the parse cache).
 
-    ``$GOVDISCLOSURE_CACHE`` if set, else ``$XDG_CACHE_HOME/govdisclosure``, else the
-    platform's user cache location (``~/.cache/govdisclosure`` on Linux,
-    ``~/Library/Caches/govdisclosure`` on macOS, ``%LOCALAPPDATA%\\govdisclosure\\Cache`` on
-    Windows).
+    ``$GOVDISCLOSURE_CACHE`` if set, else ``$XDG_CACHE_HOME/govdisclosure``, else
+    ``~/.cache/govdisclosure``: :func:`govdisclosure.cache.default_cache_dir`, so that one
+    setting moves every cache.
     """
-    explicit = os.environ.get("GOVDISCLOSURE_CACHE")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "govdisclosure"
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(local) / "govdisclosure" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "govdisclosure"
-    return Path.home() / ".cache" / "govdisclosure"
+    from govdisclosure.cache import default_cache_dir
+
+    return default_cache_dir()
 
 
 def ensure_dir(path: Path) -> Path:
