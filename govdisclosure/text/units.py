@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -85,18 +86,18 @@ def narrative_blocks(text: str, *, tables: bool, wrapped: bool) -> list[tuple[in
     return blocks
 
 
+@cache
+def _sentence_end(terminators: str) -> re.Pattern[str]:
+    """A run of sentence-final marks with any closing quotes or brackets among and after them."""
+    marks = re.escape(terminators)
+    return re.compile(f"[{marks}][{marks}{re.escape(_CLOSERS)}]*")
+
+
 def _split_sentences(text: str, start: int, end: int, terminators: str) -> Iterator[tuple[int, int]]:
     pos = start
-    i = start
-    while i < end:
-        if text[i] in terminators:
-            j = i + 1
-            while j < end and (text[j] in terminators or text[j] in _CLOSERS):
-                j += 1
-            yield pos, j
-            pos = i = j
-        else:
-            i += 1
+    for match in _sentence_end(terminators).finditer(text, start, end):
+        yield pos, match.end()
+        pos = match.end()
     if pos < end:
         yield pos, end
 
