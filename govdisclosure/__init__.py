@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from govdisclosure import analysis, text
 from govdisclosure.audit import audit
 from govdisclosure.codebook import codebook
 from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus, read_parquet
@@ -33,9 +34,11 @@ __all__ = [
     "TimeLimitError",
     "UnsupportedFormatError",
     "__version__",
+    "analysis",
     "audit",
     "codebook",
     "read_corpus",
     "read_parquet",
     "read_report",
+    "text",
 ]
