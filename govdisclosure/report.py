@@ -161,13 +161,15 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
     preamble = normalized[:preamble_end]
     title = md.first_of([md.find_title(preamble), str(source.meta.get("title", ""))])
     grid_text = "\n".join("\t".join(row) for grid in source.grids for row in grid.rows)
-    if len(sections) == 1 and not title and not source.grids:
-        raise ExtractionError(
-            f"{source_path}: no report title, none of the six section headings and no table "
-            "were found; this does not look like a 政府信息公开工作年度报告."
-        )
     year = md.find_year(title, preamble)
     template = md.detect_template(normalized, normalize_chars(grid_text), year)
+    if len(sections) == 1 and not title and (not source.grids or template == "unknown"):
+        # A README or a spreadsheet export has tables too, but none of the national format
+        # (../shared/corpus/README.md was read as a report before this rule).
+        raise ExtractionError(
+            f"{source_path}: no report title, none of the six section headings and no table of "
+            "the national format were found; this does not look like a 政府信息公开工作年度报告."
+        )
     if template in ("pre2019", "unknown"):
         # Reports before the 2019 format have no fixed outline: a missing section is expected.
         sections, issues = split_sections(text, normalized, report_id=report_id, expect_all=False)

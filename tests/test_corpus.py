@@ -121,3 +121,11 @@ def test_cli_analyze_writes_data_figures_and_page(tmp_path, capsys) -> None:
     assert "郏县白庙乡人民政府" in page
     assert (tmp_path / "data" / "tables.csv").exists()
     assert any((tmp_path / "figures").glob("*.png")) and any((tmp_path / "figures").glob("*.svg"))
+
+
+def test_a_readme_with_a_markdown_table_is_not_a_report(tmp_path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Corpus\n\n| file | agency | year |\n|---|---|---|\n| a.pdf | 某县 | 2024 |\n",
+                      encoding="utf-8")
+    with pytest.raises(gd.ExtractionError, match=r"README\.md: no report title"):
+        gd.read_report(readme)
