@@ -82,13 +82,15 @@ def _unwrap(text: str) -> tuple[str, np.ndarray | None]:
 def _arrow_tokens(values: list[Tokens], *, safe: bool) -> tuple[pa.Array, np.ndarray]:
     """All texts' tokens as one Arrow array, and the number of tokens of each text.
 
-    Token lists (segmented in this process) are flattened; joined strings (from the cache or
-    a worker) are split by Arrow in C++, so a warm re-run creates no Python object per token.
+    Joined strings (from the cache or a worker, or joined here) are split by Arrow in C++, so
+    a warm re-run creates no Python object per token.
     """
-    if all(isinstance(v, list) for v in values) or not safe:
+    if not safe:
         lists = [_as_list(v) for v in values]
         counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         return pa.array(list(chain.from_iterable(lists)), type=pa.large_string()), counts
+    # Fresh lists are joined too: one join per text and a split in Arrow cost less than
+    # converting every token string to Arrow one by one.
     joined = pa.array([_as_joined(v) or None for v in values], type=pa.large_string())
     split = pc.split_pattern(joined, pattern=SEPARATOR)
     counts = pc.list_value_length(split).fill_null(0).to_numpy().astype(np.int64)
