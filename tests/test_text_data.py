@@ -19,15 +19,6 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 DATA = resources.files("govdisclosure").joinpath("data/text")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Keep jieba's and the token cache in the test session's temp dir, not ~/.cache."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GOVDISCLOSURE_CACHE", str(tmp_path_factory.getbasetemp() / "gd-cache"))
-    yield
-    patch.undo()
-
-
 def test_dictionary_has_the_issues_vocabulary_with_tags() -> None:
     table = gt.dictionary()
     assert table.columns.tolist() == ["word", "freq", "tag"]

@@ -25,20 +25,6 @@ SEED_002 = ROOT / "data" / "samples" / "002_090d11a260a4ff7f.txt"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Keep jieba's and the token cache in the test session's temp dir, not ~/.cache."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GOVDISCLOSURE_CACHE", str(tmp_path_factory.getbasetemp() / "gd-cache"))
-    yield
-    patch.undo()
-
-
-@pytest.fixture(scope="module")
-def seg() -> Segmenter:
-    return gt.default_segmenter()
-
-
 @pytest.fixture(scope="module")
 def custom() -> Segmenter:
     return Segmenter(user_words=["白庙乡", ("欧庙镇", 800), ("平顶山微报", 1000, "nz")], cache=False)

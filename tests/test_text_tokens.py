@@ -17,20 +17,6 @@ SEED_000 = ROOT / "data" / "samples" / "000_dc9580d96d94ba76.txt"
 SEED_002 = ROOT / "data" / "samples" / "002_090d11a260a4ff7f.txt"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Keep jieba's and the token cache in the test session's temp dir, not ~/.cache."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GOVDISCLOSURE_CACHE", str(tmp_path_factory.getbasetemp() / "gd-cache"))
-    yield
-    patch.undo()
-
-
-@pytest.fixture(scope="module")
-def seg() -> Segmenter:
-    return gt.default_segmenter()
-
-
 def _frame(*texts: str) -> pd.DataFrame:
     return pd.DataFrame({"report_id": [f"r{i}" for i in range(len(texts))], "text": list(texts)})
 
