@@ -101,5 +101,15 @@ class ReportCache:
 
 def frames_entry(meta: dict[str, object], sections: pd.DataFrame, tables: pd.DataFrame,
                  issues: pd.DataFrame) -> dict[str, object]:
-    """What the cache stores for one report (no source text: memory stays flat)."""
-    return {"meta": meta, "sections": sections, "tables": tables, "issues": issues}
+    """What the cache stores for one report: metadata and each frame as plain column lists.
+
+    No source text, so memory stays flat. Plain lists rather than DataFrames: unpickling a
+    DataFrame with Arrow-backed string columns cost ~1 ms a report, most of a warm run.
+    """
+    return {"meta": meta, "sections": frame_columns(sections), "tables": frame_columns(tables),
+            "issues": frame_columns(issues)}
+
+
+def frame_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
+    """A frame as ``{column: list of values}``, in column order."""
+    return {str(col): frame[col].tolist() for col in frame.columns}

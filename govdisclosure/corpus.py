@@ -225,22 +225,25 @@ def read_corpus(
         from tqdm.auto import tqdm
 
         outcomes = tqdm(outcomes, total=len(files), desc="reading reports", unit="report")
-    metas, sections, tables, issues, failures = [], [], [], [], []
+    metas: list[dict[str, object]] = []
+    failures: list[tuple[str, str, str]] = []
+    columns = {name: {col: [] for col in cols} for name, cols in _FRAME_COLUMNS.items()}
     cached = 0
     for outcome in outcomes:
         if outcome.entry is None:
             failures.append((outcome.path, outcome.error, outcome.message))
             continue
         cached += outcome.cached
-        metas.append(outcome.entry["meta"])
-        sections.append(outcome.entry["sections"])
-        tables.append(outcome.entry["tables"])
-        issues.append(outcome.entry["issues"])
+        metas.append(outcome.entry["meta"])  # type: ignore[arg-type]
+        for name, gathered in columns.items():
+            entry = outcome.entry[name]
+            for col, values in gathered.items():
+                values.extend(entry[col])  # type: ignore[index]
     corpus = Corpus(
         reports=reports_frame(metas),
-        sections=_concat(sections, ["report_id", *SECTION_COLUMNS]),
-        tables=_concat(tables, ["report_id", *TABLE_COLUMNS]),
-        issues=_concat(issues, ISSUE_COLUMNS),
+        sections=_build(columns["sections"]),
+        tables=_build(columns["tables"]),
+        issues=_build(columns["issues"]),
         failures=pd.DataFrame(failures, columns=FAILURE_COLUMNS),
         run_info={"files": len(files), "cached": cached, "n_jobs": jobs},
     )
@@ -254,8 +257,16 @@ def read_corpus(
     return corpus
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+_FRAME_COLUMNS = {
+    "sections": ["report_id", *SECTION_COLUMNS],
+    "tables": ["report_id", *TABLE_COLUMNS],
+    "issues": ISSUE_COLUMNS,
+}
+# Every other column is text.
+_NUMERIC = {"order": "int64", "start": "int64", "end": "int64", "value": "float64"}
+
+
+def _build(columns: dict[str, list[object]]) -> pd.DataFrame:
+    """One frame from the column lists of all reports, with the contract's dtypes."""
+    frame = pd.DataFrame(columns)
+    return frame.astype({col: _NUMERIC.get(col, "str") for col in frame.columns})

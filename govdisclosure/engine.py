@@ -80,14 +80,7 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
 def parse_path(path: str, options: Options) -> Outcome:
     """Read, look up, parse and cache one file; never raises for a bad file."""
     try:
-        source_format = format_of(path)
-        file = Path(path)
-        size = file.stat().st_size
-        if size > options.max_bytes:
-            raise FileTooLargeError(
-                f"{path}: the file has {size / 2**20:.0f} MB; annual reports are far smaller, so it "
-                f"was not read (limit {options.max_bytes / 2**20:.0f} MB: max_bytes=)")
-        data = file.read_bytes()
+        data, source_format = _read_bytes(path, options)
         cache = ReportCache(options.cache_dir) if options.cache_dir else None
         key = ReportCache.key(data, source_format) if cache else ""
         if cache is not None:
@@ -108,6 +101,33 @@ def parse_path(path: str, options: Options) -> Outcome:
         logger.exception("unexpected error while parsing %s", path)
         return Outcome(path, error=type(exc).__name__,
                        message=f"{path}: unexpected error while parsing (please report it): {exc}")
+
+
+def _read_bytes(path: str, options: Options) -> tuple[bytes, str]:
+    source_format = format_of(path)
+    file = Path(path)
+    size = file.stat().st_size
+    if size > options.max_bytes:
+        raise FileTooLargeError(
+            f"{path}: the file has {size / 2**20:.0f} MB; annual reports are far smaller, so it "
+            f"was not read (limit {options.max_bytes / 2**20:.0f} MB: max_bytes=)")
+    return file.read_bytes(), source_format
+
+
+def cached_outcome(path: str, options: Options) -> Outcome | None:
+    """The cached outcome of a file, looked up in this process, or None to parse it.
+
+    A warm run then never starts a pool or ships frames between processes; any problem reading
+    the file is left to :func:`parse_path`, which reports it.
+    """
+    if not options.cache_dir:
+        return None
+    try:
+        data, source_format = _read_bytes(path, options)
+    except (GovDisclosureError, OSError):
+        return None
+    entry = ReportCache(options.cache_dir).get(ReportCache.key(data, source_format))
+    return None if entry is None else Outcome(path, _with_path(entry, path), cached=True)
 
 
 def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
@@ -138,9 +158,20 @@ def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "
         for path in paths:
             yield parse_path(path, options)
         return
-    chunksize = max(1, min(32, len(paths) // (n_jobs * 8)))
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        yield from pool.map(parse_path, paths, [options] * len(paths), chunksize=chunksize)
+    known = {i: hit for i, path in enumerate(paths) if (hit := cached_outcome(path, options))}
+    todo = [path for i, path in enumerate(paths) if i not in known]
+    parsed: Iterator[Outcome] = iter(())
+    pool = None
+    if todo:
+        chunksize = max(1, min(32, len(todo) // (n_jobs * 8)))
+        pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(todo)))
+        parsed = pool.map(parse_path, todo, [options] * len(todo), chunksize=chunksize)
+    try:
+        for i in range(len(paths)):
+            yield known[i] if i in known else next(parsed)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _run_dask(paths: list[str], options: Options, client: object | None) -> Iterator[Outcome]:
