@@ -111,5 +111,11 @@ def frames_entry(meta: dict[str, object], sections: pd.DataFrame, tables: pd.Dat
 
 
 def frame_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
-    """A frame as ``{column: list of values}``, in column order."""
-    return {str(col): frame[col].tolist() for col in frame.columns}
+    """A frame as ``{column: list of values}``, in column order, equal values shared.
+
+    A report's 200 cells repeat a few dozen codes, labels and values ("requests", "0" …);
+    sharing one object per distinct value lets pickle store it once, so a cached report loads
+    ~100 objects instead of ~1,600 and a corpus of 10,000 holds a fraction of the memory.
+    """
+    shared: dict[object, object] = {}
+    return {str(col): [shared.setdefault(v, v) for v in frame[col].tolist()] for col in frame.columns}

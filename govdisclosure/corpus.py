@@ -214,7 +214,7 @@ def read_corpus(
         :class:`GovDisclosureWarning` sums them up.
     """
     files = expand_paths(paths)
-    jobs = os.cpu_count() or 1 if n_jobs == -1 else max(1, n_jobs)
+    jobs = (os.cpu_count() or 1) if n_jobs == -1 else max(1, n_jobs)
     cache_dir = None
     if cache:
         cache_dir = str(default_cache_dir() if cache is True else Path(cache))
