@@ -158,3 +158,13 @@ def test_cache_key_follows_the_parse_data_only(tmp_path, monkeypatch) -> None:
     (data / "codebook.csv").write_text("a,b,c\n", encoding="utf-8")
     assert fingerprint() != first  # a codebook edit invalidates them
     cache_module.data_fingerprint.cache_clear()
+
+
+def test_frames_built_in_batches_equal_one_batch(corpus_dir, monkeypatch) -> None:
+    from govdisclosure import corpus as corpus_module
+
+    whole = _read(corpus_dir, cache=False)
+    monkeypatch.setattr(corpus_module, "_BATCH", 2)
+    batched = _read(corpus_dir, cache=False)
+    assert batched.equals(whole)
+    assert len(batched.tables) == 1200 and batched.tables.index.is_unique
