@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from collections.abc import Iterator
 
 from charset_normalizer import from_bytes
@@ -77,13 +77,14 @@ def _candidates(data: bytes, declared: str | None) -> Iterator[str]:
         yield canonical_encoding(best.encoding)
 
 
+# Control characters other than tab and line breaks, private-use and surrogate code points:
+# what binary junk decodes to, and what text never holds.
+_JUNK = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
+
+
 def _looks_like_text(text: str) -> bool:
-    """Reject decodings that are mostly control or unassigned characters (binary junk)."""
+    """Reject decodings that are mostly control or private-use characters (binary junk)."""
     if not text:
         return False
-    junk = sum(
-        1
-        for ch in text
-        if unicodedata.category(ch) in {"Cc", "Cn", "Co", "Cs"} and ch not in "\t\n\r\x0b\x0c"
-    )
+    junk = len(_JUNK.findall(text))
     return junk / len(text) <= _MAX_JUNK_SHARE
