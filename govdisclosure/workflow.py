@@ -49,6 +49,7 @@ from govdisclosure.plot import problems as p_plot
 from govdisclosure.plot import quality as q_plot
 from govdisclosure.plot import requests as r_plot
 from govdisclosure.plot._common import LEVEL_ZH, bare_figures, report_labels
+from govdisclosure.plot._font import embed_cjk_font
 
 __all__ = ["FIGURES", "analyze", "key_numbers", "quality_table", "run_analyses", "summary_html"]
 
@@ -339,7 +340,7 @@ def quality_table(frames: Frames) -> pd.DataFrame:
 
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","govdisclosure CJK",sans-serif;
 max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
 .meta{color:#666;font-size:.9em} .caveat{background:#fff3cd;border-left:4px solid #E69F00;padding:.5em 1em}
@@ -438,4 +439,5 @@ def summary_html(frames: Frames, numbers: dict[str, Any], drawn: list[_Drawn],
         f'<li><a href="data/{esc(name)}.csv">{esc(name)}.csv</a>（{len(frame):,} 行）</li>'
         for name, frame in frames.items()) + "</ul>")
     parts.append("</body></html>")
-    return "\n".join(parts)
+    # Readable on a machine without a Chinese font too: the packaged font, cut to this page.
+    return embed_cjk_font("\n".join(parts))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from govdisclosure.audit._common import SEVERITY_RANK, SEVERITY_ZH, finding_specs
 from govdisclosure.audit.deadline import STATUS_ZH, publication_status
+from govdisclosure.plot._font import embed_cjk_font
 
 EXPORT_HEADERS = {
     "agency": "机构", "year": "年度", "severity": "严重程度", "check_zh": "检查项", "location": "位置",
@@ -168,7 +169,7 @@ def _write_xlsx(findings: pd.DataFrame, reports: pd.DataFrame, path: Path) -> No
 
 _CLASS = {"依据原文": ' class="evidence"'}
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","govdisclosure CJK",sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:14px}
 th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#f0f0f0}
@@ -210,7 +211,8 @@ def _html(findings: pd.DataFrame, reports: pd.DataFrame) -> str:
             parts.append(f'<tr class="{esc(str(severity))}">{cells}</tr>')
         parts.append("</table>")
     parts.append("</body></html>")
-    return "\n".join(parts)
+    # Readable on a machine without a Chinese font too: the packaged font, cut to this page.
+    return embed_cjk_font("\n".join(parts))
 
 
 def _text(value: object) -> str:

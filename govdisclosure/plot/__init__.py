@@ -26,13 +26,14 @@ draw into a figure of your own.
 """
 
 from govdisclosure.plot._common import bare_figures, report_labels
-from govdisclosure.plot._font import cjk_context, cjk_family, use_cjk_font
+from govdisclosure.plot._font import EMBEDDED_FAMILY, cjk_context, cjk_family, embed_cjk_font, use_cjk_font
 from govdisclosure.plot.channels import channel_adoption, channel_heatmap, channel_quantities
 from govdisclosure.plot.problems import commitment_links, follow_through, problem_categories, recurring_problems
 from govdisclosure.plot.quality import failures, issues_by_check, issues_by_report, section_coverage, templates
 from govdisclosure.plot.requests import appeal_outcomes, request_outcomes, request_volumes, withheld_reasons
 
 __all__ = [
+    "EMBEDDED_FAMILY",
     "appeal_outcomes",
     "bare_figures",
     "channel_adoption",
@@ -41,6 +42,7 @@ __all__ = [
     "cjk_context",
     "cjk_family",
     "commitment_links",
+    "embed_cjk_font",
     "failures",
     "follow_through",
     "issues_by_check",
