@@ -33,18 +33,30 @@ def default_cache_dir() -> Path:
     return Path(base) / "govdisclosure"
 
 
+# The parse stages: the package's top-level modules and its readers. Sub-packages of later
+# stages (text, analysis, audit, plot) and their data do not change a parse.
+_PARSE_FOLDERS = ("data", ".", "readers")
+
+
 @cache
 def data_fingerprint() -> str:
-    """A hash of the package data a parse depends on: the files directly in ``data/``.
+    """A hash of what a parse depends on besides the version: parse data and parse code.
 
-    Sub-folders hold the data of later stages (``data/text``, ``data/audit``); editing them does
-    not change a parse, so it does not invalidate parsed reports.
+    The files directly in ``data/`` (codebook, rules …) and the modules of the parse stages, so
+    that an edit in an editable install invalidates parsed reports as a release would (a stale
+    entry once kept the corpus README parsed as a report after the rule that refuses it landed).
     """
     digest = hashlib.sha256()
-    root = resources.files("govdisclosure").joinpath("data")
-    for path in sorted((p for p in root.iterdir() if p.is_file()), key=lambda p: p.name):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    package = resources.files("govdisclosure")
+    for folder in _PARSE_FOLDERS:
+        root = package if folder == "." else package.joinpath(folder)
+        if not root.is_dir():
+            continue
+        files = (p for p in root.iterdir()
+                 if p.is_file() and (folder == "data" or p.name.endswith(".py")))
+        for path in sorted(files, key=lambda p: p.name):
+            digest.update(f"{folder}/{path.name}".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

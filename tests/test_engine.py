@@ -156,7 +156,16 @@ def test_cache_key_follows_the_parse_data_only(tmp_path, monkeypatch) -> None:
     (data / "text" / "userdict.txt").write_text("政务公开 20\n", encoding="utf-8")
     assert fingerprint() == first  # a later stage's data does not touch parsed reports
     (data / "codebook.csv").write_text("a,b,c\n", encoding="utf-8")
-    assert fingerprint() != first  # a codebook edit invalidates them
+    second = fingerprint()
+    assert second != first  # a codebook edit invalidates them
+    readers = tmp_path / "pkg" / "readers"
+    readers.mkdir()
+    (readers / "html.py").write_text("x = 1\n", encoding="utf-8")
+    third = fingerprint()
+    assert third != second  # so does an edit of a reader's code (editable installs)
+    (tmp_path / "pkg" / "text").mkdir()
+    (tmp_path / "pkg" / "text" / "segment.py").write_text("y = 2\n", encoding="utf-8")
+    assert fingerprint() == third  # but not of a later stage's
     cache_module.data_fingerprint.cache_clear()
 
 
