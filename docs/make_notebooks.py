@@ -28,7 +28,6 @@ import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
 import govdisclosure as gd
 import govdisclosure.plot as gp
@@ -263,7 +262,8 @@ save(gp.recurring_problems(groups), "recurring")'''),
                           "share of problems that some measure answers."),
         new_code_cell('''\
 links = link_commitments(found, made)
-assert set(zip(links["report_id"], links["problem"])) <= set(zip(found["report_id"], found["item"]))
+assert set(zip(links["report_id"], links["problem"], strict=True)) <= set(
+    zip(found["report_id"], found["item"], strict=True))
 save(gp.commitment_links(links, found), "answered")'''),
         new_markdown_cell("## 5 · Follow-through\n\n"
                           "For an agency with reports for consecutive years, each measure it planned in year N "
