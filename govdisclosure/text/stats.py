@@ -26,7 +26,7 @@ from govdisclosure.text.segment import (
     resolve_stopwords,
     token_kind,
 )
-from govdisclosure.text.tidy import KEY_COLUMNS, tokenize
+from govdisclosure.text.tidy import KEY_COLUMNS, token_frame, tokenize
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -77,16 +77,7 @@ def _token_frame(
         wrapped=False,
         n_jobs=n_jobs,
     )
-    columns: dict[str, object] = {}
-    for key in dict.fromkeys([*KEY_COLUMNS, *keep]):
-        if key in frame.columns:
-            columns[key] = frame[key].take(flat.unit).reset_index(drop=True)
-    columns["_unit"] = flat.unit
-    columns["position"] = flat.position
-    columns["token"] = pd.Series(pd.array(flat.token, dtype="str"))
-    columns["start"] = flat.start
-    columns["end"] = flat.end
-    return pd.DataFrame(columns)
+    return token_frame(frame, flat, keep=keep, with_unit=True)
 
 
 # -- document-term matrix -----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -236,11 +236,26 @@ def tokens(
         wrapped=wrapped,
         n_jobs=n_jobs,
     )
+    return token_frame(frame, flat)
+
+
+def token_frame(frame: pd.DataFrame, flat: Tokenized, *, keep: Sequence[str] = (),
+                with_unit: bool = False) -> pd.DataFrame:
+    """The tidy tokens frame: ``frame``'s key columns (and ``keep``) for each token of ``flat``.
+
+    Args:
+        frame: The units that were segmented.
+        flat: What :func:`tokenize` returned for them.
+        keep: Further columns of ``frame`` to carry over.
+        with_unit: Add ``_unit``, the row of ``frame`` each token came from.
+    """
     columns: dict[str, object] = {}
-    for key in KEY_COLUMNS:
+    for key in dict.fromkeys([*KEY_COLUMNS, *keep]):
         if key in frame.columns:
             # take() keeps the dtype and, for str columns, runs in Arrow.
             columns[key] = frame[key].take(flat.unit).reset_index(drop=True)
+    if with_unit:
+        columns["_unit"] = flat.unit
     columns["position"] = flat.position
     columns["token"] = pd.Series(pd.array(flat.token, dtype="str"))
     columns["start"] = flat.start
