@@ -17,8 +17,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
-
 __all__ = ["ReportCache", "default_cache_dir"]
 logger = logging.getLogger(__name__)
 
@@ -109,25 +107,3 @@ class ReportCache:
         parsed = self.root / "parsed"
         if parsed.exists():
             shutil.rmtree(parsed)
-
-
-def frames_entry(meta: dict[str, object], sections: pd.DataFrame, tables: pd.DataFrame,
-                 issues: pd.DataFrame) -> dict[str, object]:
-    """What the cache stores for one report: metadata and each frame as plain column lists.
-
-    No source text, so memory stays flat. Plain lists rather than DataFrames: unpickling a
-    DataFrame with Arrow-backed string columns cost ~1 ms a report, most of a warm run.
-    """
-    return {"meta": meta, "sections": frame_columns(sections), "tables": frame_columns(tables),
-            "issues": frame_columns(issues)}
-
-
-def frame_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
-    """A frame as ``{column: list of values}``, in column order, equal values shared.
-
-    A report's 200 cells repeat a few dozen codes, labels and values ("requests", "0" …);
-    sharing one object per distinct value lets pickle store it once, so a cached report loads
-    ~100 objects instead of ~1,600 and a corpus of 10,000 holds a fraction of the memory.
-    """
-    shared: dict[object, object] = {}
-    return {str(col): [shared.setdefault(v, v) for v in frame[col].tolist()] for col in frame.columns}

@@ -66,12 +66,28 @@ def check_tables(tables: pd.DataFrame, template: str, report_id: str = "") -> li
     """
     if template not in ("2021", "2019") or tables.empty:
         return []
-    labels = short_labels(template)
     cells = dict(zip(zip(tables["table"], tables["row"], tables["col"], strict=True),
                      tables["value"].astype(float), strict=True))
+    return check_cells(cells, template, report_id)
+
+
+def check_cells(cells: dict[tuple[str, str, str], float], template: str,
+                report_id: str = "") -> list[Issue]:
+    """:func:`check_tables` on ``{(table, row, col): value}``, the form the parser holds.
+
+    The corpus engine checks every report this way without building a DataFrame first (building
+    it cost more than the rules themselves).
+    """
+    if template not in ("2021", "2019") or not cells:
+        return []
+    labels = short_labels(template)
     issues = _value_issues(cells, template, labels, report_id)
+    present: dict[tuple[str, str], set[str]] = {}
+    for table, row, col in cells:
+        present.setdefault((table, "row"), set()).add(col)
+        present.setdefault((table, "col"), set()).add(row)
     for rule, rule_terms in _rules(template):
-        others = {(k[2] if rule.terms_axis == "row" else k[1]) for k in cells if k[0] == rule.table}
+        others = present.get((rule.table, rule.terms_axis), set())
         for other in _in_codebook_order(others, rule.table, rule.terms_axis, template):
             issue = _evaluate(rule, rule_terms, other, cells, labels, report_id)
             if issue is not None:

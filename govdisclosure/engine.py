@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from govdisclosure.cache import ReportCache, frames_entry
+from govdisclosure.cache import ReportCache
 from govdisclosure.errors import FileTooLargeError, GovDisclosureError, TimeLimitError
 from govdisclosure.readers import format_of, read_source
 from govdisclosure.report import parse_source, report_id_of
@@ -89,7 +89,7 @@ def parse_path(path: str, options: Options) -> Outcome:
                 return Outcome(path, _with_path(entry, path), cached=True)
         with time_limit(options.time_limit, path):
             report = parse_source(read_source(data, source_format, name=path), report_id_of(data), path)
-        entry = frames_entry(report.meta, report.sections, report.tables, report.issues)
+        entry = {"meta": report.meta, **report.column_lists()}
         if cache is not None:
             cache.put(key, entry)
         return Outcome(path, entry)

@@ -7,20 +7,21 @@ import hashlib
 import html
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from govdisclosure import metadata as md
-from govdisclosure.checks import check_tables
+from govdisclosure.checks import check_cells
 from govdisclosure.codebook import TABLES, codebook
 from govdisclosure.errors import ExtractionError, SectionNotFoundError
 from govdisclosure.issues import ISSUE_COLUMNS, Issue, issues_frame
 from govdisclosure.normalize import normalize_chars
 from govdisclosure.readers import Source, format_of, read_source
-from govdisclosure.sections import SECTION_COLUMNS, split_sections
-from govdisclosure.tables import TABLE_COLUMNS, extract_tables
+from govdisclosure.sections import SECTION_COLUMNS, SectionRow, section_rows
+from govdisclosure.tables import TABLE_COLUMNS, CellRow, cells_frame, extract_cells
 from govdisclosure.unreadable import mark_unreadable
 
 REPORT_COLUMNS = [
@@ -38,6 +39,9 @@ def report_id_of(data: bytes) -> str:
 class Report:
     """One parsed report. Build it with :func:`read_report`.
 
+    The parse keeps plain rows; the frames are built on first use, so a corpus run, which only
+    needs the rows, never pays for three DataFrames a report.
+
     Attributes:
         report_id: Hash of the file bytes.
         text: The decoded report text; all offsets point into it.
@@ -50,10 +54,34 @@ class Report:
     report_id: str
     text: str
     meta: dict[str, object]
-    sections: pd.DataFrame
-    tables: pd.DataFrame
-    issues: pd.DataFrame
+    section_rows: list[SectionRow] = field(repr=False)
+    cell_rows: list[CellRow] = field(repr=False)
+    issue_list: list[Issue] = field(repr=False)
     source: Source = field(repr=False)
+
+    @cached_property
+    def sections(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.section_rows, columns=SECTION_COLUMNS)
+        return _with_id(frame, self.report_id, SECTION_COLUMNS)
+
+    @cached_property
+    def tables(self) -> pd.DataFrame:
+        frame = cells_frame(self.cell_rows) if self.cell_rows else pd.DataFrame(columns=TABLE_COLUMNS)
+        return _with_id(frame, self.report_id, TABLE_COLUMNS)
+
+    @cached_property
+    def issues(self) -> pd.DataFrame:
+        return issues_frame(self.issue_list)
+
+    def column_lists(self) -> dict[str, dict[str, list[object]]]:
+        """The three frames as ``{frame: {column: values}}``, built from the rows directly."""
+        rid = [self.report_id]
+        return {
+            "sections": _columns(self.section_rows, SECTION_COLUMNS, rid),
+            "tables": _columns(self.cell_rows, TABLE_COLUMNS, rid),
+            "issues": _columns([tuple(getattr(i, c) for c in ISSUE_COLUMNS) for i in self.issue_list],
+                               ISSUE_COLUMNS),
+        }
 
     @property
     def agency(self) -> str:
@@ -155,9 +183,9 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
     text = source.text
     normalized = normalize_chars(text)
     preamble_end = len(text)
-    sections, issues = split_sections(text, normalized, report_id=report_id)
+    sections, issues = section_rows(text, normalized, report_id=report_id)
     if len(sections) > 1:
-        preamble_end = int(sections["start"].iloc[1])
+        preamble_end = sections[1][4]
     preamble = normalized[:preamble_end]
     title = md.first_of([md.find_title(preamble), str(source.meta.get("title", ""))])
     grid_text = "\n".join("\t".join(row) for grid in source.grids for row in grid.rows)
@@ -172,17 +200,17 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
         )
     if template in ("pre2019", "unknown"):
         # Reports before the 2019 format have no fixed outline: a missing section is expected.
-        sections, issues = split_sections(text, normalized, report_id=report_id, expect_all=False)
+        sections, issues = section_rows(text, normalized, report_id=report_id, expect_all=False)
     sig_agency, sig_date = md.find_signature(normalized)
     agency = md.choose_agency(md.agency_from_title(title), sig_agency)
     published = sig_date or md.find_top_date(preamble)
     region = md.resolve_region(agency)
-    tables = pd.DataFrame(columns=TABLE_COLUMNS)
+    cells: list[CellRow] = []
     if template in ("2021", "2019"):
-        tables, table_issues = extract_tables(source.grids, template, report_id)
+        cells, table_issues = extract_cells(source.grids, template, report_id)
         # Cells run together in flattened page text are reported as unreadable, never split.
         issues += mark_unreadable(table_issues, normalized)
-        issues += check_tables(tables, template, report_id)
+        issues += check_cells({(r[0], r[1], r[2]): r[3] for r in cells}, template, report_id)
     blank_pages = source.meta.get("pages_without_text") or []
     if blank_pages:
         # A PDF whose text layer misses some pages (a scanned page inserted among typed ones):
@@ -211,11 +239,26 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
         report_id=report_id,
         text=text,
         meta=meta,
-        sections=_with_id(sections, report_id, SECTION_COLUMNS),
-        tables=_with_id(tables, report_id, TABLE_COLUMNS),
-        issues=issues_frame(issues),
+        section_rows=sections,
+        cell_rows=cells,
+        issue_list=issues,
         source=source,
     )
+
+
+def _columns(rows: list[tuple], names: list[str], report_id: list[str] | None = None) -> dict[str, list[object]]:
+    """Rows → ``{column: values}``: what the engine ships and the parse cache stores.
+
+    ``report_id`` (one id) is written as the first column, as in the frames. Equal values share
+    one object: a report's 200 cells repeat a few dozen codes, labels and values ("requests",
+    "0" …), so pickle stores each once and a cached report loads ~100 objects instead of ~1,600.
+    Plain lists rather than DataFrames: unpickling Arrow-backed frames cost ~1 ms a report.
+    """
+    shared: dict[object, object] = {}
+    out: dict[str, list[object]] = {"report_id": report_id * len(rows)} if report_id else {}
+    for i, name in enumerate(names):
+        out[name] = [shared.setdefault(row[i], row[i]) for row in rows]
+    return out
 
 
 def _with_id(frame: pd.DataFrame, report_id: str, columns: list[str]) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from govdisclosure.readers.text import is_table_line
 
 SECTION_CODES = ("preamble", "overview", "proactive", "requests", "appeals", "problems", "other")
 SECTION_COLUMNS = ["section", "order", "title", "text", "start", "end"]
+# One section: code, order (0 for the preamble), printed title, text, start and end offsets.
+SectionRow = tuple[str, int, str, str, int, int]
 _MAX_HEADING = 60
 _MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
 _TOP_NUMBER = re.compile(r"^(?:第\s*)?[一二三四五六七八九十]{1,2}\s*(?:部分)?\s*[、.．,，:：\s]\s*")
@@ -179,6 +181,21 @@ def split_sections(
     Returns:
         The sections frame (without ``report_id``) and one issue per missing section.
     """
+    rows, issues = section_rows(text, normalized, report_id=report_id, expect_all=expect_all)
+    return pd.DataFrame(rows, columns=SECTION_COLUMNS), issues
+
+
+def section_rows(
+    text: str, normalized: str, *, report_id: str = "", expect_all: bool = True
+) -> tuple[list[SectionRow], list[Issue]]:
+    """:func:`split_sections` as rows in ``SECTION_COLUMNS`` order, before any DataFrame.
+
+    The arguments are those of :func:`split_sections`. The corpus engine keeps the rows: a
+    DataFrame per report cost more than finding the sections.
+
+    Returns:
+        One row per section, preamble first, and one issue per missing section.
+    """
     headings = find_headings(normalized)
     rows = []
     first = headings[0].start if headings else len(text)
@@ -188,7 +205,6 @@ def split_sections(
         body = min(head.body, end)
         rows.append((head.code, head.order, text[head.start:head.body].strip(),
                      normalized[body:end], body, end))
-    frame = pd.DataFrame(rows, columns=SECTION_COLUMNS)
     found = {h.code for h in headings}
     issues = [
         Issue(report_id=report_id, check="section_heading_missing", severity="info",
@@ -204,4 +220,4 @@ def split_sections(
         for code, order, _pattern, bare in _patterns()
         if code not in found
     ]
-    return frame, issues
+    return rows, issues

@@ -20,6 +20,8 @@ from govdisclosure.readers.source import Grid
 from govdisclosure.values import is_value_like, parse_cell
 
 TABLE_COLUMNS = ["table", "row", "col", "value", "raw", "row_label", "col_label"]
+# One template cell: table, row, col, value (NaN when blank), raw text, printed row and column.
+CellRow = tuple[str, str, str, float, str, str, str]
 
 # Label keys that open a table, whichever grid (or page) the rows come in: the proactive table
 # opens with its 第二十条 block heads or 信息内容 header; the requests table with its 勾稽关系 note or
@@ -126,8 +128,8 @@ class TableExtractor:
         return self._labels.get((table, "table", table), table)
 
     # -- reading -------------------------------------------------------------------------
-    def read(self, grids: Iterable[Grid]) -> pd.DataFrame:
-        """Read every grid and return the long frame of all template cells."""
+    def read(self, grids: Iterable[Grid]) -> list[CellRow]:
+        """Read every grid and return one row per template cell (``TABLE_COLUMNS`` order)."""
         current: str | None = None
         pending: list[str] = []
         for grid in grids:
@@ -410,7 +412,7 @@ class TableExtractor:
 
     def _rule_failures(self, extra: dict[str, tuple[str, ...]], cols: list[str]) -> int:
         """How many arithmetic rules the requests table breaks with ``extra`` rows placed."""
-        from govdisclosure.checks import check_tables  # checks imports nothing from here
+        from govdisclosure.checks import check_cells  # checks imports nothing from here
 
         st = self.state["requests"]
         cells = {key: found[0] for key, found in st.cells.items()}
@@ -419,10 +421,9 @@ class TableExtractor:
                           for col, raw in zip(cols, values, strict=True)})
         # Every template cell, blank where nothing is placed: a rule skips cells that are absent
         # altogether, and a placement that leaves a needed row blank must count against it.
-        records = [("requests", row, col, cells.get((row, col), math.nan))
-                   for row, col in cell_pairs("requests", self.template)]
-        frame = pd.DataFrame.from_records(records, columns=["table", "row", "col", "value"])
-        issues = check_tables(frame, self.template)
+        complete = {("requests", row, col): float(cells.get((row, col), math.nan))
+                    for row, col in cell_pairs("requests", self.template)}
+        issues = check_cells(complete, self.template)
         return sum(1 for issue in issues if issue.severity == "error")
 
     def _check_requests_header(self, header: list[str]) -> None:
@@ -449,7 +450,7 @@ class TableExtractor:
         return list(axis_codes(table, "col", self.template))
 
     # -- output --------------------------------------------------------------------------
-    def _assemble(self) -> pd.DataFrame:
+    def _assemble(self) -> list[CellRow]:
         self._resolve_requests()
         records = []
         for table, st in self.state.items():
@@ -475,9 +476,24 @@ class TableExtractor:
                     + "、".join(missing[:10]) + ("等" if len(missing) > 10 else ""),
                     reported=str(len(missing)),
                 )
-        frame = pd.DataFrame.from_records(records, columns=TABLE_COLUMNS)
-        frame["value"] = frame["value"].astype(float)
-        return frame
+        return records
+
+
+def extract_cells(grids: Iterable[Grid], template: str, report_id: str = "") -> tuple[list[CellRow], list[Issue]]:
+    """Read the three tables from a report's grids, as rows in ``TABLE_COLUMNS`` order.
+
+    What :func:`extract_tables` returns before it becomes a DataFrame; the corpus engine keeps
+    the rows (a DataFrame per report cost more than reading the cells).
+    """
+    extractor = TableExtractor(template, report_id)
+    return extractor.read(grids), extractor.issues
+
+
+def cells_frame(rows: list[CellRow]) -> pd.DataFrame:
+    """Cell rows → the long table frame (without ``report_id``)."""
+    frame = pd.DataFrame.from_records(rows, columns=TABLE_COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    return frame
 
 
 def extract_tables(grids: Iterable[Grid], template: str, report_id: str = "") -> tuple[pd.DataFrame, list[Issue]]:
@@ -491,6 +507,5 @@ def extract_tables(grids: Iterable[Grid], template: str, report_id: str = "") ->
     Returns:
         The long table frame (without ``report_id``) and the issues met on the way.
     """
-    extractor = TableExtractor(template, report_id)
-    frame = extractor.read(grids)
-    return frame, extractor.issues
+    rows, issues = extract_cells(grids, template, report_id)
+    return cells_frame(rows), issues

@@ -177,3 +177,23 @@ def test_frames_built_in_batches_equal_one_batch(corpus_dir, monkeypatch) -> Non
     batched = _read(corpus_dir, cache=False)
     assert batched.equals(whole)
     assert len(batched.tables) == 1200 and batched.tables.index.is_unique
+
+
+def test_corpus_rows_equal_each_reports_frames(corpus_dir) -> None:
+    """The engine ships rows, never frames; the corpus must hold exactly what Report shows."""
+    broken = distinct_values("2021", seed=7)
+    broken[("requests", "total_processed", "natural_person")] += 1  # breaks three rules
+    (corpus_dir / "broken.txt").write_text(fill_seed(SEED_TAB.read_text(encoding="utf-8"), broken),
+                                           encoding="utf-8")
+    corpus = _read(corpus_dir, cache=False)
+    for path in sorted(corpus_dir.glob("*[0-9n].*")):
+        rep = gd.read_report(path)
+        for name in ("sections", "tables", "issues"):
+            mine = getattr(corpus, name)
+            mine = mine[mine["report_id"] == rep.report_id].reset_index(drop=True)
+            expected = getattr(rep, name).reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, expected.astype(mine.dtypes.to_dict()), check_dtype=True)
+    issues = corpus.issues[corpus.issues["report_id"] == gd.read_report(corpus_dir / "broken.txt").report_id]
+    assert sorted(issues["check"]) == ["requests_applicants_total", "requests_balance",
+                                       "requests_outcomes_total"]
+    assert set(issues["row"]) == {"total_processed"}

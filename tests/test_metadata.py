@@ -63,6 +63,15 @@ def test_ambiguous_district_needs_context() -> None:
     assert md.resolve_region("长春市朝阳区人民政府")["adcode"] == "220104"
 
 
+def test_short_names_only_at_the_start_and_slips_corrected() -> None:
+    # 平潭 (平潭县 without its suffix) opens the name of 平潭综合实验区's committee.
+    assert md.resolve_region("平潭综合实验区管理委员会")["adcode"] == "350128"
+    # Full names (the two 朝阳区) are tried before short ones (北京), and stay ambiguous alone.
+    assert md.resolve_region("北京朝阳区")["adcode"] == ""
+    assert md.resolve_region("市教育局")["adcode"] == ""
+    assert md.correct_place_slip("沐阳县人民政府") == "沭阳县人民政府"
+
+
 def test_template_markers() -> None:
     assert md.detect_template("", "信息内容\t本年新制作数量", 2020) == "2019"
     assert md.detect_template("", "信息内容\t本年制发件数", 2024) == "2021"
