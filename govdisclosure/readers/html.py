@@ -177,14 +177,19 @@ def find_body(root: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, str]:
     Known CMS containers first (``_BODY_SELECTORS``); otherwise the element whose own paragraphs
     hold the most text (the readability idea), which finds Word-exported pages and unknown CMSs.
     """
+    # Only elements that carry the attribute at all, found by libxml2's XPath in C: walking
+    # every element once per selector from Python was most of an HTML page's reading time.
+    carriers = {attr: [(el, _attr_tokens(el, attr)) for el in root.xpath(f"//*[@{attr}]")]
+                for attr in {attr for attr, _ in _BODY_SELECTORS}}
+    lengths: dict[lxml.html.HtmlElement, int] = {}
     for attr, value in _BODY_SELECTORS:
-        found = [
-            el for el in root.iter()
-            if isinstance(el.tag, str) and value in _attr_tokens(el, attr)
-        ]
-        found = [el for el in found if _visible_len(el) >= _MIN_BODY_CHARS]
+        found = [el for el, tokens in carriers[attr] if value in tokens]
+        for el in found:
+            if el not in lengths:
+                lengths[el] = _visible_len(el)
+        found = [el for el in found if lengths[el] >= _MIN_BODY_CHARS]
         if found:
-            best = max(found, key=_visible_len)
+            best = max(found, key=lengths.__getitem__)
             return best, f"{attr}={value}"
     best_el, best_score = root, -1
     for el in root.iter():
@@ -273,7 +278,10 @@ def _walk_table(table: lxml.html.HtmlElement, out: TextBuilder) -> bool:
 
 
 def _span(td: lxml.html.HtmlElement, attr: str) -> int:
-    raw = (td.get(attr) or "1").strip()
+    raw = td.get(attr)
+    if raw is None:  # most cells: no regex for them
+        return 1
+    raw = raw.strip() or "1"
     match = re.match(r"\d+", raw)
     if match is None:
         return 1
@@ -290,6 +298,8 @@ def cell_text(td: lxml.html.HtmlElement) -> str:
     (``服<span>务</span>``, pingtan_2024.html): inline runs join with nothing, paragraphs and
     ``<br>`` start a new piece.
     """
+    if not len(td):  # a plain cell, most of a table: its text is all there is
+        return join_pieces([td.text or ""])
     pieces: list[str] = [""]
 
     def add(text: str | None) -> None:
@@ -331,9 +341,10 @@ def _page_facts(root: lxml.html.HtmlElement) -> dict[str, object]:
         if key and content and key not in metas:
             metas[key] = content
     facts: dict[str, object] = {}
+    by_class = _first_by_class(root)
     title = _first(
         [metas.get(k, "") for k in _TITLE_META[:1]]
-        + [_text_of_class(root, c) for c in _TITLE_CLASSES]
+        + [_text_of_class(by_class, c) for c in _TITLE_CLASSES]
         + [_page_title(root)]
         + [metas.get(k, "") for k in _TITLE_META[1:]]
     )
@@ -341,7 +352,7 @@ def _page_facts(root: lxml.html.HtmlElement) -> dict[str, object]:
         facts["page_title"] = title
     date = _first(
         [_iso_date(metas.get(k, "")) for k in _DATE_META]
-        + [_iso_date(_text_of_class(root, c)) for c in _DATE_CLASSES]
+        + [_iso_date(_text_of_class(by_class, c)) for c in _DATE_CLASSES]
     )
     if date:
         facts["page_date"] = date
@@ -354,11 +365,18 @@ def _first(values: list[str]) -> str:
     return next((v for v in values if v), "")
 
 
-def _text_of_class(root: lxml.html.HtmlElement, cls: str) -> str:
-    for el in root.iter():
-        if isinstance(el.tag, str) and cls in (el.get("class") or "").lower().split():
-            return re.sub(r"\s+", " ", el.text_content()).strip()
-    return ""
+def _first_by_class(root: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
+    """The first element in document order carrying each (lower-cased) class name."""
+    index: dict[str, lxml.html.HtmlElement] = {}
+    for el in root.xpath("//*[@class]"):
+        for cls in _attr_tokens(el, "class"):
+            index.setdefault(cls, el)
+    return index
+
+
+def _text_of_class(by_class: dict[str, lxml.html.HtmlElement], cls: str) -> str:
+    el = by_class.get(cls)
+    return "" if el is None else re.sub(r"\s+", " ", el.text_content()).strip()
 
 
 def _page_title(root: lxml.html.HtmlElement) -> str:
