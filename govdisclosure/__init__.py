@@ -10,7 +10,7 @@ from __future__ import annotations
 from govdisclosure import analysis, text
 from govdisclosure.audit import audit
 from govdisclosure.codebook import codebook
-from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus, read_parquet
+from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus, read_parquet, write_parquet
 from govdisclosure.errors import (
     EncodingError,
     ExtractionError,
@@ -41,4 +41,5 @@ __all__ = [
     "read_parquet",
     "read_report",
     "text",
+    "write_parquet",
 ]

@@ -12,13 +12,16 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus
+import pandas as pd
+
+from govdisclosure.corpus import Corpus, GovDisclosureWarning, read_corpus, write_parquet
 
 EXAMPLE = """examples:
   govdisclosure analyze data/samples --out out
   govdisclosure parse data/samples --out out
   govdisclosure parse "reports/**/*.pdf" --out out --jobs 2 --format parquet --format excel
   python -m govdisclosure parse reports/ --out out --strict --no-cache
+  govdisclosure parse national/ --out out --jobs 2 --format parquet   # alone: streamed, flat memory
 """
 ANALYZE_EXAMPLE = """examples:
   govdisclosure analyze data/samples --out out
@@ -87,12 +90,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "analyze":
         return _analyze(args)
+    if args.command == "parse" and list(dict.fromkeys(args.format or [])) == ["parquet"]:
+        return _parse_streamed(args)
     corpus = _read(args)
     if args.command == "check":
         return _check(corpus, args)
     written = write_frames(corpus, args.out, args.format or ["csv"])
     sys.stdout.write(summary(corpus, written))
     return exit_code(corpus, strict=args.strict)
+
+
+def _parse_streamed(args: argparse.Namespace) -> int:
+    """``parse --format parquet``: batches go straight to disk, so memory stays flat however
+    many reports there are; the summary is read back from the files without the texts."""
+    import pyarrow.parquet as pq
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GovDisclosureWarning)  # the summary lists failures
+        written = write_parquet(args.paths, args.out, n_jobs=args.jobs, cache=args.cache,
+                                progress=False if args.no_progress else None)
+    files = {p.stem: p for p in written}
+    view = Corpus(
+        reports=pd.read_parquet(files["reports"]),
+        sections=pd.DataFrame(),
+        tables=pq.read_table(files["tables"], columns=["value"]).to_pandas(),
+        issues=pd.read_parquet(files["issues"]),
+        failures=pd.read_parquet(files["failures"]),
+    )
+    sys.stdout.write(summary(view, written))
+    return exit_code(view, strict=args.strict)
 
 
 def _analyze(args: argparse.Namespace) -> int:

@@ -124,6 +124,19 @@ def test_cli_formats_jobs_and_cache(corpus_dir, tmp_path, capsys) -> None:
     assert "empty.txt" in capsys.readouterr().out
 
 
+def test_cli_parquet_alone_is_streamed_with_the_same_summary(corpus_dir, tmp_path, capsys) -> None:
+    kept = main(["parse", str(corpus_dir), "--out", str(tmp_path / "kept"), "--no-progress",
+                 "--no-cache", "--format", "parquet", "--format", "csv"])
+    kept_out = capsys.readouterr().out
+    streamed = main(["parse", str(corpus_dir), "--out", str(tmp_path / "streamed"), "--no-progress",
+                     "--no-cache", "--format", "parquet"])
+    streamed_out = capsys.readouterr().out
+    assert kept == streamed == 1
+    assert kept_out.split("written:")[0] == streamed_out.split("written:")[0]
+    assert "table cells: 1200    with numbers: 1200" in streamed_out
+    assert gd.read_parquet(tmp_path / "streamed").equals(gd.read_parquet(tmp_path / "kept"))
+
+
 def test_dask_backend_on_a_local_cluster(corpus_dir) -> None:
     distributed = pytest.importorskip("distributed")
     local = _read(corpus_dir, cache=False)
@@ -197,3 +210,40 @@ def test_corpus_rows_equal_each_reports_frames(corpus_dir) -> None:
     assert sorted(issues["check"]) == ["requests_applicants_total", "requests_balance",
                                        "requests_outcomes_total"]
     assert set(issues["row"]) == {"total_processed"}
+
+
+def test_write_parquet_streams_batches_and_reads_back_equal(corpus_dir, tmp_path, monkeypatch) -> None:
+    from govdisclosure import corpus as corpus_module
+
+    whole = _read(corpus_dir, cache=False)
+    monkeypatch.setattr(corpus_module, "_BATCH", 2)  # 6 reports: three row groups a file
+    with pytest.warns(gd.GovDisclosureWarning, match="1 of 7 files"):
+        written = gd.write_parquet(corpus_dir, tmp_path / "out", cache=False, progress=False)
+    assert [p.name for p in written] == [f"{n}.parquet" for n in gd.corpus.FRAMES]
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(written[2]).num_row_groups == 3  # tables: never held whole
+    back = gd.read_parquet(tmp_path / "out")
+    assert back.equals(whole)
+    assert len(back.tables) == 1200 and back.failures["source_path"].str.endswith("empty.txt").all()
+    assert not list((tmp_path / "out").glob(".*.part"))
+
+
+def test_write_parquet_leaves_no_finished_looking_file_when_interrupted(corpus_dir, tmp_path,
+                                                                        monkeypatch) -> None:
+    from govdisclosure import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_BATCH", 2)
+    calls = []
+    real = corpus_module._ParquetSink.write
+
+    def fail_on_second(self, frames):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, frames)
+
+    monkeypatch.setattr(corpus_module._ParquetSink, "write", fail_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        gd.write_parquet(corpus_dir, tmp_path / "out", cache=False, progress=False)
+    assert list((tmp_path / "out").iterdir()) == []
