@@ -3,9 +3,11 @@
 For each corpus size (default 1,000 and 10,000 synthetic reports from ``synth.py``) and each
 number of processes (1 and 2), ``read_corpus`` runs twice in a fresh Python process: first with
 an empty cache directory (cold), then again on the same cache (warm). Each run reports wall time
-and peak resident memory (``ru_maxrss`` of the process and of its worker processes). Then the
-median parse time per file format, and jieba's segmentation time for the narrative of the same
-reports, to put parsing cost next to the text layer's.
+and peak resident memory (``ru_maxrss`` of the process and of its worker processes); then
+``gd.write_parquet`` streams the same corpus to Parquet (no cache) to show its memory. Then the
+median parse time per file format, and the time of each stage — reading the file, parsing and
+validating it, and jieba's segmentation of the same reports' text — on 300 synthetic reports
+and on the development corpus (``../shared/corpus``) when present.
 
     python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 1 2] [--workdir /tmp/gd-bench]
 
@@ -68,30 +70,77 @@ def per_format_times(corpus_dir: Path, per_format: int = 25) -> dict[str, float]
     return medians
 
 
-def segmentation_seconds(corpus_dir: Path, sample: int = 300) -> dict[str, float]:
-    """jieba (default dictionary) over the narrative sections of a sample of the same reports."""
+def stage_seconds(paths: list[Path]) -> dict[str, float]:
+    """Seconds spent per stage on ``paths``, against jieba's segmentation of the same reports.
+
+    ``reading`` turns the file's bytes into text and grids (decoding, HTML/DOCX/PDF extraction);
+    ``parsing`` is everything after it that the corpus engine does per report — sections, the
+    three tables, the arithmetic checks, metadata, the rows it ships; ``segmentation`` is
+    ``jieba.lcut`` (default dictionary) over the report's section texts.
+    """
     import warnings
 
     import jieba
 
-    import govdisclosure as gd
+    from govdisclosure.readers import format_of, read_source
+    from govdisclosure.report import parse_source, report_id_of
 
     jieba.setLogLevel(60)
-    paths = sorted(corpus_dir.iterdir())[:sample]
-    gd.read_corpus(paths[:5], cache=False, progress=False)  # imports outside the timing
-    start = time.perf_counter()
+    jieba.lcut("预热")
+    totals = {"reports": 0, "reading": 0.0, "parsing": 0.0, "segmentation": 0.0, "chars": 0}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        corpus = gd.read_corpus(paths, cache=False, progress=False)
-    corpus_parse = time.perf_counter() - start
-    texts = corpus.sections["text"].tolist()
-    jieba.lcut("预热")
-    start = time.perf_counter()
-    for text in texts:
-        jieba.lcut(text)
-    seg = time.perf_counter() - start
-    return {"reports": len(paths), "parse_seconds": corpus_parse, "jieba_seconds": seg,
-            "chars": sum(map(len, texts))}
+        for path in paths:
+            data = path.read_bytes()
+            start = time.perf_counter()
+            try:
+                source = read_source(data, format_of(str(path)), name=str(path))
+                read_done = time.perf_counter()
+                report = parse_source(source, report_id_of(data), str(path))
+                report.column_lists()
+            except Exception:  # a file the corpus run lists as a failure: not a report to time
+                continue
+            parse_done = time.perf_counter()
+            texts = [row[3] for row in report.section_rows]
+            for text in texts:
+                jieba.lcut(text)
+            totals["reading"] += read_done - start
+            totals["parsing"] += parse_done - read_done
+            totals["segmentation"] += time.perf_counter() - parse_done
+            totals["reports"] += 1
+            totals["chars"] += sum(map(len, texts))
+    return totals
+
+
+def stages_by_format(corpus_dir: Path, sample: int = 300) -> dict[str, dict[str, float]]:
+    paths = sorted(corpus_dir.iterdir())[:sample]
+    stage_seconds(paths[:5])  # imports outside the timing
+    out = {"all": stage_seconds(paths)}
+    for fmt in sorted({p.suffix for p in paths}):
+        out[fmt.lstrip(".")] = stage_seconds([p for p in paths if p.suffix == fmt])
+    return out
+
+
+_STREAM = r"""
+import json, resource, sys, time, warnings
+import govdisclosure as gd
+corpus_dir, out_dir, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+start = time.perf_counter()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    gd.write_parquet(corpus_dir, out_dir, n_jobs=jobs, cache=False, progress=False)
+seconds = time.perf_counter() - start
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_rss_mb": own / 1024, "worker_peak_rss_mb": children / 1024}))
+"""
+
+
+def stream_once(corpus_dir: Path, out_dir: Path, jobs: int) -> dict[str, float]:
+    """``gd.write_parquet`` (no cache) in a fresh process: its wall time and peak memory."""
+    out = subprocess.run([sys.executable, "-c", _STREAM, str(corpus_dir), str(out_dir), str(jobs)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -99,6 +148,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/gd-bench"))
+    parser.add_argument("--real", type=Path, default=HERE.parent.parent / "shared" / "corpus",
+                        help="the development corpus, timed stage by stage too when present")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from synth import generate
@@ -122,9 +173,17 @@ def main() -> None:
                 row["reports_per_second"] = n / row["seconds"]
                 results["runs"].append(row)  # type: ignore[union-attr]
                 print(json.dumps(row), flush=True)
+        for jobs in args.jobs:
+            row = {"reports": n, "jobs": jobs, **stream_once(corpus_dir, args.workdir / f"parquet-{n}-{jobs}", jobs)}
+            results.setdefault("streamed", []).append(row)  # type: ignore[union-attr]
+            print(json.dumps(row), flush=True)
     smallest = args.workdir / f"corpus-{min(args.sizes)}"
     results["per_format_median_seconds"] = per_format_times(smallest)
-    results["segmentation"] = segmentation_seconds(smallest)
+    results["stages"] = stages_by_format(smallest)
+    if args.real.exists():
+        real = sorted(p for p in args.real.iterdir() if p.suffix in {".txt", ".md", ".html", ".pdf", ".docx"})
+        stage_seconds(real[:2])
+        results["stages_real_corpus"] = stage_seconds(real)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(markdown(results))
@@ -141,11 +200,24 @@ def markdown(results: dict) -> str:
     lines.append("|---|---:|")
     for fmt, sec in results["per_format_median_seconds"].items():
         lines.append(f"| {fmt} | {sec:.3f} |")
-    seg = results["segmentation"]
     lines.append("")
-    lines.append(f"Segmentation of the same {seg['reports']} reports' narrative with jieba: "
-                 f"{seg['jieba_seconds']:.1f} s; parsing and validation: {seg['parse_seconds']:.1f} s "
-                 f"({100 * seg['parse_seconds'] / seg['jieba_seconds']:.0f} % of segmentation).")
+    lines.append("| streamed to Parquet: reports | processes | seconds | peak RSS main (MB) | peak RSS worker (MB) |")
+    lines.append("|---:|---:|---:|---:|---:|")
+    for r in results.get("streamed", []):
+        lines.append(f"| {r['reports']:,} | {r['jobs']} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['worker_peak_rss_mb']:.0f} |")
+    lines.append("")
+    lines.append("| reports | n | reading ms/report | parsing ms/report | jieba ms/report | parsing / jieba | "
+                 "reading + parsing / jieba |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    stages = {f"synthetic {k}": v for k, v in results["stages"].items()}
+    if "stages_real_corpus" in results:
+        stages["development corpus"] = results["stages_real_corpus"]
+    for name, st in stages.items():
+        n = st["reports"]
+        lines.append(f"| {name} | {n} | {1000 * st['reading'] / n:.2f} | {1000 * st['parsing'] / n:.2f} | "
+                     f"{1000 * st['segmentation'] / n:.2f} | {100 * st['parsing'] / st['segmentation']:.0f} % | "
+                     f"{100 * (st['reading'] + st['parsing']) / st['segmentation']:.0f} % |")
     return "\n".join(lines)
 
 
