@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from distinct import SEED_PIPE, SEED_TAB, fill_seed  # noqa: E402 - test fixtures, by path
 
-from govdisclosure.codebook import axis_codes, cell_pairs  # noqa: E402
-from govdisclosure.metadata import _regions  # noqa: E402
+from govdisclosure.codebook import axis_codes, cell_pairs, read_package_csv  # noqa: E402
 
 Cell = tuple[str, str, str]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -78,7 +77,7 @@ def rule_satisfying_values(rng: random.Random, template: str = "2021") -> dict[C
 
 
 def agency_name(rng: random.Random) -> str:
-    counties = _regions().query("level == 'county'")["name"].tolist()
+    counties = read_package_csv("regions.csv").query("level == 'county'")["name"].tolist()
     return f"{rng.choice(counties)}{rng.choice(['城关', '新华', '东风', '白庙', '欧庙', '河口'])}镇人民政府"
 
 
