@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Literal
 
 from govdisclosure.normalize import normalize_chars
@@ -20,6 +21,9 @@ _NUMBER = re.compile(
 )
 
 
+# A report's ~300 cells repeat a few dozen strings ("0", "/", "1"); a cell's reading depends on
+# its text alone, so readings are remembered (bounded) across cells and reports.
+@lru_cache(maxsize=8192)
 def parse_cell(raw: str) -> tuple[float, CellKind]:
     """Read one table cell.
 
