@@ -152,12 +152,12 @@ def test_token_cache_serves_a_rerun_without_loading_jieba(tmp_path: Path) -> Non
     assert expected[0] == ["严格", "遵循", "规范", "的", "依申请公开", "工作", "流程"]
     assert expected[2] == []
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as conn:
-        assert conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 3
+        assert conn.execute("SELECT COUNT(*) FROM segments_v2").fetchone()[0] == 3
     other = Segmenter(user_words=["工作流程"], cache=tmp_path / "tokens.sqlite3")
     assert other.cut_many(texts[:1]) == [["严格", "遵循", "规范", "的", "依申请公开", "工作流程"]]
     rerun.clear_cache()
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as conn:
-        assert conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM segments_v2").fetchone()[0] == 1
 
 
 def test_tags_are_cached_separately(tmp_path: Path) -> None:

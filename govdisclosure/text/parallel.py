@@ -7,7 +7,8 @@ pool's initializer; with the ``fork`` start method it inherits the parent's alre
 and builds nothing.
 
 Workers return each text's tokens joined by one separator character: one string pickles and
-unpickles far faster than a list of hundreds of thousands of small strings.
+unpickles far faster than a list of hundreds of thousands of small strings. (A text that itself
+contains the separator comes back as a list, which stays unambiguous.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from govdisclosure.text.segment import Segmenter
+    from govdisclosure.text.segment import Segmented, Segmenter
 
 __all__ = ["resolve_n_jobs", "segment_texts"]
 
@@ -50,7 +51,7 @@ def _init_worker(segmenter: Segmenter) -> None:
     _WORKER = segmenter.load()
 
 
-def _segment_batch(mode: Mode, texts: list[str]) -> list[tuple[str, str | None]]:
+def _segment_batch(mode: Mode, texts: list[str]) -> list[Segmented]:
     if _WORKER is None:
         raise RuntimeError("a segmentation worker ran without its initializer")
     return [_WORKER._joined(text, mode) for text in texts]
@@ -71,8 +72,11 @@ def _batches(texts: list[str], n_batches: int) -> list[list[str]]:
     return batches
 
 
-def segment_texts(segmenter: Segmenter, texts: list[str], mode: Mode, n_jobs: int) -> list[tuple[str, str | None]]:
-    """Joined tokens (and tags) of each text, segmented by a pool of ``n_jobs`` processes."""
+def segment_texts(segmenter: Segmenter, texts: list[str], mode: Mode, n_jobs: int) -> list[Segmented]:
+    """Joined tokens (and tags) of each text, segmented by a pool of ``n_jobs`` processes.
+
+    A text that contains the separator comes back as lists (see ``Segmenter._joined``).
+    """
     workers = min(resolve_n_jobs(n_jobs), len(texts))
     global _WORKER
     # Load in the parent first: forked workers then inherit the tokenizer instead of each

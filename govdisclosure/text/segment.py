@@ -16,18 +16,23 @@ import hashlib
 import logging
 import re
 import threading
+import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from importlib import metadata
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+import numpy as np
+
 from govdisclosure.text import _data
-from govdisclosure.text._cache import SEPARATOR, TokenCache, cache_root, ensure_dir, text_key
+from govdisclosure.text._cache import ID, CachedRows, CacheError, TokenCache, cache_root, ensure_dir, text_keys
+from govdisclosure.text._encoded import SEPARATOR, EncodedTokens, Tokens, as_list, encode, splittable
 
 __all__ = ["Segmenter", "default_segmenter"]
 
 Backend = Literal["jieba", "rjieba"]
+Mode = Literal["cut", "tag"]
 UserWord = str | tuple[str, int] | tuple[str, int, str]
 
 # Bump when the way tokens are produced changes (pre-processing, word handling), so cached
@@ -334,61 +339,73 @@ class Segmenter:
         Returns:
             One token list per text, in order.
         """
-        return _as_lists([words for words, _tags in self._process(list(texts), "cut", n_jobs)])
+        texts = list(texts)
+        if self._cache is None:
+            # Nothing to store: the lists as segmented, without encoding them.
+            return [as_list(words) for words, _ in self._segment_all(texts, "cut", n_jobs)]
+        words, _ = self._encoded(texts, "cut", n_jobs)
+        return words.lists()
 
     def tag_many(self, texts: Iterable[str], *, n_jobs: int = 1) -> list[list[tuple[str, str]]]:
         """:meth:`tag` for many texts, cached and optionally in several processes."""
-        segmented = self._process(list(texts), "tag", n_jobs)
-        words = _as_lists([w for w, _ in segmented])
-        tags = _as_lists([t or [] for _, t in segmented])
-        return [list(zip(w, t, strict=True)) for w, t in zip(words, tags, strict=True)]
+        words, tags = self._encoded(list(texts), "tag", n_jobs)
+        tag_lists = tags.lists() if tags is not None else [[] for _ in range(len(words.counts))]
+        return [list(zip(w, t, strict=True)) for w, t in zip(words.lists(), tag_lists, strict=True)]
 
-    def _process(self, texts: list[str], mode: Literal["cut", "tag"], n_jobs: int) -> list[Segmented]:
-        """``(tokens, tags)`` per text, each a list (segmented here) or a separator-joined
-        string (from the cache or a worker process, left joined so that callers that want
-        Arrow arrays never create one Python object per token)."""
-        results: list[Segmented | None] = [None] * len(texts)
+    def _encoded(self, texts: list[str], mode: Mode, n_jobs: int) -> tuple[EncodedTokens, EncodedTokens | None]:
+        """Every text's tokens (and, for ``"tag"``, tags), dictionary-encoded.
+
+        From the cache where it has the text (verified by the text's hash and this
+        segmenter's fingerprint), segmented and stored otherwise.
+        """
+        cache = self._cache
+        if cache is None:
+            return self._segment_encoded(texts, mode, n_jobs)
         fingerprint = f"{self.fingerprint}:{mode}"
-        keys: list[bytes] = []
-        if self._cache is not None:
-            keys = [text_key(t) for t in texts]
-            found = self._cache.get_many(fingerprint, keys)
-            for i, key in enumerate(keys):
-                results[i] = found.get(key)
-        missing = [i for i, r in enumerate(results) if r is None]
+        keys = text_keys(texts)
+        cached = _read_cache(cache, fingerprint, keys, mode)
+        if cached is None:  # the file cannot be used (warned): do without it for this call
+            return self._segment_encoded(texts, mode, n_jobs)
+        missing = [i for i, key in enumerate(keys) if key not in cached.rows]
         if not missing:
-            return results  # type: ignore[return-value]
+            return _from_cache(cached, keys, 0), _from_cache(cached, keys, 1) if mode == "tag" else None
+        fresh = self._segment_encoded([texts[i] for i in missing], mode, n_jobs)
+        _write_cache(cache, fingerprint, [keys[i] for i in missing], fresh)
+        if len(missing) == len(texts):
+            return fresh
+        words = _merge(cached, keys, fresh[0], 0)
+        return words, None if fresh[1] is None else _merge(cached, keys, fresh[1], 1)
+
+    def _segment_encoded(
+        self, texts: list[str], mode: Mode, n_jobs: int
+    ) -> tuple[EncodedTokens, EncodedTokens | None]:
+        segmented = self._segment_all(texts, mode, n_jobs)
+        arrow = all(map(splittable, texts))
+        words = encode([w for w, _ in segmented], arrow=arrow)
+        return words, encode([t or [] for _, t in segmented], arrow=arrow) if mode == "tag" else None
+
+    def _segment_all(self, texts: list[str], mode: Mode, n_jobs: int) -> list[Segmented]:
+        """Segment every text, in a process pool if ``n_jobs`` asks for one."""
         from govdisclosure.text import parallel
 
-        todo = [texts[i] for i in missing]
-        computed: list[Segmented]
-        if parallel.resolve_n_jobs(n_jobs) > 1 and len(todo) > 1:
-            computed = list(parallel.segment_texts(self, todo, mode, n_jobs))
-        else:
-            computed = [self._segment(text, mode) for text in todo]
-        for i, value in zip(missing, computed, strict=True):
-            results[i] = value
-        if self._cache is not None:
-            self._cache.put_many(
-                fingerprint,
-                (
-                    (keys[i], _as_joined(words), None if tags is None else _as_joined(tags))
-                    for i, (words, tags) in zip(missing, computed, strict=True)
-                    # A text containing the separator could not be split back unambiguously.
-                    if SEPARATOR not in texts[i]
-                ),
-            )
-        return results  # type: ignore[return-value]
+        if parallel.resolve_n_jobs(n_jobs) > 1 and len(texts) > 1:
+            return parallel.segment_texts(self, texts, mode, n_jobs)
+        return [self._segment(text, mode) for text in texts]
 
-    def _segment(self, text: str, mode: Literal["cut", "tag"]) -> tuple[list[str], list[str] | None]:
+    def _segment(self, text: str, mode: Mode) -> tuple[list[str], list[str] | None]:
         if mode == "cut":
             return self.cut(text), None
         pairs = self.tag(text)
         return [w for w, _ in pairs], [f for _, f in pairs]
 
-    def _joined(self, text: str, mode: Literal["cut", "tag"]) -> tuple[str, str | None]:
-        """One text's tokens (and tags) joined by the separator: the form workers return."""
+    def _joined(self, text: str, mode: Mode) -> Segmented:
+        """One text's tokens (and tags) joined by the separator: the form workers return.
+
+        A text containing the separator keeps its lists: joined, it could not be split back.
+        """
         words, tags = self._segment(text, mode)
+        if SEPARATOR in text:
+            return words, tags
         return SEPARATOR.join(words), None if tags is None else SEPARATOR.join(tags)
 
     def clear_cache(self) -> None:
@@ -421,24 +438,71 @@ class Segmenter:
         return Analyzer(self, stopwords=stopwords, remove_punct=remove_punct, remove_numbers=remove_numbers)
 
 
-# Tokens as segmented here (a list) or as stored and sent between processes (one string,
-# joined by SEPARATOR).
-Tokens = list[str] | str
+# A text's tokens and tags (None when cutting) as segmented here (lists) or as returned by a
+# worker process (joined strings).
 Segmented = tuple[Tokens, Tokens | None]
 
 
-def _as_list(tokens: Tokens) -> list[str]:
-    if isinstance(tokens, list):
-        return tokens
-    return tokens.split(SEPARATOR) if tokens else []
+def _per_text(codes: np.ndarray, counts: np.ndarray) -> Iterator[np.ndarray]:
+    """``codes`` cut into one array per text."""
+    start = 0
+    for end in np.cumsum(counts).tolist():
+        yield codes[start:end]
+        start = end
 
 
-def _as_lists(values: list[Tokens]) -> list[list[str]]:
-    return [_as_list(v) for v in values]
+def _read_cache(cache: TokenCache, fingerprint: str, keys: list[bytes], mode: Mode) -> CachedRows | None:
+    try:
+        return cache.get_many(fingerprint, keys, tags=mode == "tag")
+    except CacheError as exc:
+        # The cache only saves time: a file that cannot be read must not stop an analysis.
+        warnings.warn(f"{exc}; segmenting without the cache", RuntimeWarning, stacklevel=4)
+        return None
 
 
-def _as_joined(tokens: Tokens) -> str:
-    return tokens if isinstance(tokens, str) else SEPARATOR.join(tokens)
+def _write_cache(
+    cache: TokenCache, fingerprint: str, keys: list[bytes], fresh: tuple[EncodedTokens, EncodedTokens | None]
+) -> None:
+    words, tags = fresh
+    types = words.types
+    tag_codes: list[np.ndarray | None] = [None] * len(keys)
+    if tags is not None:
+        # One vocabulary for tokens and tags: tag codes move past the token types.
+        types = np.concatenate((words.types, tags.types))
+        tag_codes = list(_per_text(tags.codes + len(words.types), tags.counts))
+    entries = zip(keys, _per_text(words.codes, words.counts), tag_codes, strict=True)
+    try:
+        cache.put_many(fingerprint, types, entries)
+    except CacheError as exc:
+        warnings.warn(f"{exc}; these segmentations were not cached", RuntimeWarning, stacklevel=4)
+
+
+def _from_cache(cached: CachedRows, keys: list[bytes], column: int) -> EncodedTokens:
+    """Tokens (``column`` 0) or tags (1) of texts that all came from the cache."""
+    blobs = [cached.rows[key][column] or b"" for key in keys]
+    counts = np.fromiter((len(b) // ID.itemsize for b in blobs), dtype=np.int64, count=len(blobs))
+    if cached.in_order is not None:
+        return EncodedTokens(cached.types, cached.in_order[column], counts)
+    # One join and one frombuffer for the whole batch, rather than an array per text.
+    codes = np.frombuffer(b"".join(blobs), dtype=ID)
+    return EncodedTokens(cached.types, codes, counts)
+
+
+def _merge(cached: CachedRows, keys: list[bytes], fresh: EncodedTokens, column: int) -> EncodedTokens:
+    """Cached and freshly segmented texts in one encoding, in the order of ``keys``.
+
+    The fresh types are appended to the cache's (a type may then appear twice, which changes
+    nothing downstream), so neither side's codes need looking up.
+    """
+    offset = len(cached.types)
+    fresh_parts = _per_text(fresh.codes.astype(np.int64) + offset, fresh.counts)
+    parts = [
+        np.frombuffer(cached.rows[key][column] or b"", dtype=ID) if key in cached.rows else next(fresh_parts)
+        for key in keys
+    ]
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    counts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    return EncodedTokens(np.concatenate((cached.types, fresh.types)), codes, counts)
 
 
 # -- token filters ------------------------------------------------------------------------------
@@ -449,6 +513,10 @@ _NUMBER = re.compile(r"[+-]?[0-9][0-9.,:/_@\-]*%?|[0-9]*\.[0-9]+%?")
 
 def token_kind(token: str) -> int:
     """Classify a token: ``WORD``, ``NUMBER``, ``PUNCT`` (no letter, digit or CJK) or ``SPACE``."""
+    if token.isalpha():
+        # Most tokens (Chinese words): letters only cannot be space, a number (which needs a
+        # digit or a point) or punctuation. One C call instead of a regex and a generator.
+        return WORD
     if not token or token.isspace():
         return SPACE
     if _NUMBER.fullmatch(token):

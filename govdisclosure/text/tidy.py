@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import Literal
 
 import numpy as np
@@ -12,15 +11,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from govdisclosure.text._cache import SEPARATOR
+from govdisclosure.text._encoded import EncodedTokens
 from govdisclosure.text.segment import (
     NUMBER,
     PUNCT,
     SPACE,
     Segmenter,
-    Tokens,
-    _as_joined,
-    _as_list,
     default_segmenter,
     resolve_stopwords,
     token_kind,
@@ -79,22 +75,110 @@ def _unwrap(text: str) -> tuple[str, np.ndarray | None]:
     return chars[index].tobytes().decode("utf-32-le"), index
 
 
-def _arrow_tokens(values: list[Tokens], *, safe: bool) -> tuple[pa.Array, np.ndarray]:
-    """All texts' tokens as one Arrow array, and the number of tokens of each text.
+@dataclass
+class _Pieces:
+    """The spans of the units' texts that get segmented (see :func:`_pieces`)."""
 
-    Joined strings (from the cache or a worker, or joined here) are split by Arrow in C++, so
-    a warm re-run creates no Python object per token.
+    text: list[str]
+    unit: np.ndarray  # row of the unit in the input frame
+    offset: np.ndarray  # where the piece starts in the unit's text
+    index: list[np.ndarray | None]  # for unwrapped pieces, where each character was
+
+
+def _split_units(texts: list[str], *, tables: bool, wrapped: bool) -> _Pieces:
+    piece_text: list[str] = []
+    piece_unit: list[int] = []
+    piece_offset: list[int] = []
+    piece_index: list[np.ndarray | None] = []
+    whole = not wrapped
+    for u, text in enumerate(texts):
+        if whole and (tables or ("\t" not in text and "|" not in text)):
+            # The usual case, without a call per text: the whole text is the one piece.
+            if text:
+                piece_text.append(text)
+                piece_unit.append(u)
+                piece_offset.append(0)
+                piece_index.append(None)
+            continue
+        for s, e in _pieces(text, tables=tables, wrapped=wrapped):
+            chunk = text[s:e] if (s, e) != (0, len(text)) else text
+            index = None
+            if wrapped:
+                chunk, index = _unwrap(chunk)
+            piece_text.append(chunk)
+            piece_unit.append(u)
+            piece_offset.append(s)
+            piece_index.append(index)
+    return _Pieces(
+        piece_text, np.asarray(piece_unit, dtype=np.int64), np.asarray(piece_offset, dtype=np.int64), piece_index
+    )
+
+
+def _type_filter(types: list[str], *, stopwords: frozenset[str], drop: set[int]) -> np.ndarray:
+    """Which token types to keep: decided once per type, not per token."""
+    kinds = np.fromiter(map(token_kind, types), dtype=np.int8, count=len(types))
+    keep = ~np.isin(kinds, list(drop))
+    if stopwords:
+        keep &= ~np.fromiter(map(stopwords.__contains__, types), dtype=bool, count=len(types))
+    return keep
+
+
+def _spans(
+    pieces: _Pieces,
+    words: EncodedTokens,
+    type_length: np.ndarray,
+    kept: np.ndarray,
+    kept_codes: np.ndarray,
+    bases: np.ndarray,
+    n_units: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unit, position in the unit, start and end of the kept tokens.
+
+    Written to allocate few token-sized arrays: on a VM, fresh memory costs a page fault per
+    4 KiB, which for 700,000 tokens weighs as much as the arithmetic.
+
+    Args:
+        pieces: What was segmented.
+        words: Its tokens.
+        type_length: Characters of each type.
+        kept: Indices of the kept tokens (increasing).
+        kept_codes: Their codes.
+        bases: Offset of each unit in its report's text.
+        n_units: Rows of the input frame.
     """
-    if not safe:
-        lists = [_as_list(v) for v in values]
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        return pa.array(list(chain.from_iterable(lists)), type=pa.large_string()), counts
-    # Fresh lists are joined too: one join per text and a split in Arrow cost less than
-    # converting every token string to Arrow one by one.
-    joined = pa.array([_as_joined(v) or None for v in values], type=pa.large_string())
-    split = pc.split_pattern(joined, pattern=SEPARATOR)
-    counts = pc.list_value_length(split).fill_null(0).to_numpy().astype(np.int64)
-    return pc.list_flatten(split), counts
+    counts = words.counts
+    # End of every token counted from the start of the first piece (removed tokens count too),
+    # in place in the array of lengths, in 32 bits unless the texts are longer than that.
+    ends = type_length.astype(np.int32)[words.codes]
+    if len(ends) and sum(map(len, pieces.text)) >= 2**31:
+        ends = ends.astype(np.int64)
+    np.cumsum(ends, out=ends)
+    first = np.zeros(len(counts), dtype=np.int64)  # first token of each piece
+    np.cumsum(counts[:-1], out=first[1:])
+    before = np.zeros(len(counts), dtype=np.int64)  # characters of all earlier pieces
+    later = first > 0
+    before[later] = ends[first[later] - 1]
+    origin = pieces.offset + bases[pieces.unit]  # where each piece starts in the report text
+    piece = np.repeat(np.arange(len(counts), dtype=np.int32), counts)[kept]
+    end = np.take(origin - before, piece)
+    end += ends[kept]
+    del ends  # freed now, so that the arrays below can reuse its memory
+    start = np.take(type_length, kept_codes)
+    np.subtract(end, start, out=start)
+    for k, index in enumerate(pieces.index):
+        if index is not None:
+            rows = slice(*np.searchsorted(piece, (k, k + 1)))
+            # A token's start is where its first character was; its end is one past its last
+            # character (so it spans the removed line break).
+            end[rows] = index[end[rows] - origin[k] - 1] + 1 + origin[k]
+            start[rows] = index[start[rows] - origin[k]] + origin[k]
+    unit = pieces.unit[piece]
+    # Position in the unit's token stream, counted over all pieces of the unit.
+    per_unit = np.bincount(pieces.unit, weights=counts, minlength=n_units).astype(np.int64)
+    unit_first = np.concatenate(([0], np.cumsum(per_unit)[:-1]))
+    position = np.take(unit_first, unit)
+    np.subtract(kept, position, out=position)
+    return unit, position, start, end
 
 
 def tokenize(
@@ -116,71 +200,47 @@ def tokenize(
     bases = (
         frame["start"].to_numpy(dtype=np.int64) if "start" in frame.columns else np.zeros(len(texts), dtype=np.int64)
     )
-    piece_text: list[str] = []
-    piece_unit: list[int] = []
-    piece_offset: list[int] = []
-    piece_index: list[np.ndarray | None] = []
-    for u, text in enumerate(texts):
-        for s, e in _pieces(text, tables=tables, wrapped=wrapped):
-            chunk = text[s:e] if (s, e) != (0, len(text)) else text
-            index = None
-            if wrapped:
-                chunk, index = _unwrap(chunk)
-            piece_text.append(chunk)
-            piece_unit.append(u)
-            piece_offset.append(s)
-            piece_index.append(index)
-    segmented = segmenter._process(piece_text, "tag" if pos else "cut", n_jobs)
-    # A text containing the separator character was segmented here, not cached or pooled:
-    # keep to Python lists then, as joining would be ambiguous.
-    safe = not any(SEPARATOR in t for t in piece_text)
-    flat, counts = _arrow_tokens([words for words, _ in segmented], safe=safe)
-    tags = _arrow_tokens([t or [] for _, t in segmented], safe=safe)[0] if pos else None
-    # Arrow from here on: lengths, classification and filtering run in C over the whole
-    # corpus, and the token column becomes pandas' str dtype without copying.
-    n = len(flat)
-    lengths = pc.utf8_length(flat).to_numpy().astype(np.int64)
-    piece_of = np.repeat(np.arange(len(counts)), counts)
-    # Offsets within each piece: a running sum of token lengths restarted at every piece.
-    ends_flat = np.cumsum(lengths)
-    piece_first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    piece_base = np.concatenate(([0], ends_flat))[piece_first]
-    local_end = ends_flat - np.repeat(piece_base, counts)
-    local_start = local_end - lengths
-    if wrapped:
-        for k, index in enumerate(piece_index):
-            rows = slice(piece_first[k], piece_first[k] + counts[k])
-            if index is not None and counts[k]:
-                # A token's start is where its first character was; its end is one past its
-                # last character (so it spans the removed line break).
-                local_end[rows] = index[local_end[rows] - 1] + 1
-                local_start[rows] = index[local_start[rows]]
-    units = np.asarray(piece_unit, dtype=np.int64)[piece_of]
-    unit_base = bases[np.asarray(piece_unit, dtype=np.int64)]
-    offset = (np.asarray(piece_offset, dtype=np.int64) + unit_base)[piece_of]
-    start = offset + local_start
-    end = offset + local_end
-    # Position in the unit's token stream, counted over all pieces of the unit.
-    unit_first = np.concatenate(([0], np.cumsum(np.bincount(units, minlength=len(texts)))))
-    position = np.arange(n, dtype=np.int64) - unit_first[units]
-    # Classify each distinct token once (a corpus has far fewer types than tokens).
-    encoded = flat.dictionary_encode()
-    types = encoded.dictionary.to_pylist()
-    type_kind = np.fromiter(map(token_kind, types), dtype=np.int8, count=len(types))
+    pieces = _split_units(texts, tables=tables, wrapped=wrapped)
+    words, tags = segmenter._encoded(pieces.text, "tag" if pos else "cut", n_jobs)
+    # Dictionary-encoded tokens (from the cache or encoded in Arrow): lengths, kinds and
+    # stopwords are decided per type, and no Python string is created per token.
+    used, types, number = _occurring(words.types, words.codes)
     drop = {SPACE} | ({PUNCT} if remove_punct else set()) | ({NUMBER} if remove_numbers else set())
-    type_keep = ~np.isin(type_kind, list(drop))
-    if stopwords:
-        type_keep &= ~np.fromiter(map(stopwords.__contains__, types), dtype=bool, count=len(types))
-    keep = type_keep[encoded.indices.to_numpy(zero_copy_only=False)] if n else np.zeros(0, bool)
-    kept = np.flatnonzero(keep)
+    type_keep = np.zeros(len(words.types), dtype=bool)
+    type_keep[used] = _type_filter(words.types[used].tolist(), stopwords=stopwords, drop=drop)
+    type_length = np.zeros(len(words.types), dtype=np.int64)
+    type_length[used] = pc.utf8_length(types).to_numpy()
+    kept = np.flatnonzero(type_keep[words.codes])
+    kept_codes = words.codes[kept]
+    pos_column = None if tags is None else _column(tags.types, tags.codes[kept])
+    unit, position, start, end = _spans(pieces, words, type_length, kept, kept_codes, bases, len(texts))
     return Tokenized(
-        unit=units[kept],
-        position=position[kept],
-        token=flat.filter(pa.array(keep)),
-        start=start[kept],
-        end=end[kept],
-        pos=None if tags is None else tags.filter(pa.array(keep)),
+        unit=unit,
+        position=position,
+        token=types.take(number[kept_codes]),
+        start=start,
+        end=end,
+        pos=pos_column,
     )
+
+
+def _occurring(all_types: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, pa.Array, np.ndarray]:
+    """The types ``codes`` use: their codes, those types as Arrow strings, and for every code
+    its index in that array.
+
+    Codes from the cache index its whole vocabulary (every text it ever stored): per-type work
+    must only see the types of these texts.
+    """
+    used = np.flatnonzero(np.bincount(codes, minlength=len(all_types)))
+    number = np.zeros(len(all_types), dtype=np.int32)
+    number[used] = np.arange(len(used), dtype=np.int32)
+    return used, pa.array(all_types[used], type=pa.large_string()), number
+
+
+def _column(all_types: np.ndarray, codes: np.ndarray) -> pa.Array:
+    """The strings of ``codes`` as one Arrow array."""
+    _, types, number = _occurring(all_types, codes)
+    return types.take(number[codes])
 
 
 def tokens(
@@ -262,4 +322,5 @@ def token_frame(frame: pd.DataFrame, flat: Tokenized, *, keep: Sequence[str] = (
     columns["end"] = flat.end
     if flat.pos is not None:
         columns["pos"] = pd.Series(pd.array(flat.pos, dtype="str"))
-    return pd.DataFrame(columns)
+    # Every column is a new array made for this frame: no need for pandas to copy them again.
+    return pd.DataFrame(columns, copy=False)
