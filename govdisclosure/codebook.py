@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -65,6 +65,8 @@ def codebook(table: TableName | None = None, *, template: str = "2021") -> pd.Da
     return frame[mask].reset_index(drop=True)
 
 
+# Every report of a template prints the same labels: keys and matches are remembered (bounded).
+@lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
     """A printed label reduced to what identifies it: no numbering, spaces or punctuation.
 
@@ -86,6 +88,7 @@ def _matchers(template: str, table: str, axis: str) -> tuple[tuple[str, re.Patte
     return tuple((row.code, re.compile(row.match)) for row in book.itertuples() if row.match)
 
 
+@lru_cache(maxsize=8192)
 def match_label(key: str, table: str, axis: str, template: str) -> str | None:
     """The code whose ``match`` pattern the label key matches in full, else None."""
     if not key:
