@@ -78,6 +78,9 @@ class ReportCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pkl"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
     def get(self, key: str) -> dict[str, object] | None:
         path = self._path(key)
         try:

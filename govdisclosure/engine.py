@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from govdisclosure.cache import ReportCache
@@ -81,7 +82,7 @@ def parse_path(path: str, options: Options) -> Outcome:
     """Read, look up, parse and cache one file; never raises for a bad file."""
     try:
         data, source_format = _read_bytes(path, options)
-        cache = ReportCache(options.cache_dir) if options.cache_dir else None
+        cache = _cache_at(options.cache_dir) if options.cache_dir else None
         key = ReportCache.key(data, source_format) if cache else ""
         if cache is not None:
             entry = cache.get(key)
@@ -114,11 +115,18 @@ def _read_bytes(path: str, options: Options) -> tuple[bytes, str]:
     return file.read_bytes(), source_format
 
 
-def cached_outcome(path: str, options: Options) -> Outcome | None:
-    """The cached outcome of a file, looked up in this process, or None to parse it.
+@lru_cache(maxsize=8)
+def _cache_at(directory: str) -> ReportCache:
+    """One cache object per directory and process (a warm run looks up thousands of files)."""
+    return ReportCache(directory)
 
-    A warm run then never starts a pool or ships frames between processes; any problem reading
-    the file is left to :func:`parse_path`, which reports it.
+
+def cached_key(path: str, options: Options) -> str | None:
+    """The cache key of a file whose parse is cached, or None to parse it.
+
+    Only whether the entry exists: the entry itself is loaded when its turn comes, so a warm
+    run with a pool never holds every cached report at once. Any problem reading the file is
+    left to :func:`parse_path`, which reports it.
     """
     if not options.cache_dir:
         return None
@@ -126,8 +134,16 @@ def cached_outcome(path: str, options: Options) -> Outcome | None:
         data, source_format = _read_bytes(path, options)
     except (GovDisclosureError, OSError):
         return None
-    entry = ReportCache(options.cache_dir).get(ReportCache.key(data, source_format))
-    return None if entry is None else Outcome(path, _with_path(entry, path), cached=True)
+    key = ReportCache.key(data, source_format)
+    return key if _cache_at(options.cache_dir).has(key) else None
+
+
+def _load_cached(path: str, key: str, options: Options) -> Outcome:
+    """The cached outcome under ``key``; parsed here if the entry went missing meanwhile."""
+    entry = _cache_at(options.cache_dir).get(key)  # type: ignore[arg-type]
+    if entry is None:
+        return parse_path(path, options)
+    return Outcome(path, _with_path(entry, path), cached=True)
 
 
 def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
@@ -158,7 +174,9 @@ def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "
         for path in paths:
             yield parse_path(path, options)
         return
-    known = {i: hit for i, path in enumerate(paths) if (hit := cached_outcome(path, options))}
+    # Cached files are served in this process, without a pool or shipping frames between
+    # processes; only the others go to the workers.
+    known = {i: key for i, path in enumerate(paths) if (key := cached_key(path, options))}
     todo = [path for i, path in enumerate(paths) if i not in known]
     parsed: Iterator[Outcome] = iter(())
     pool = None
@@ -168,7 +186,7 @@ def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "
         parsed = pool.map(parse_path, todo, [options] * len(todo), chunksize=chunksize)
     try:
         for i in range(len(paths)):
-            yield known[i] if i in known else next(parsed)
+            yield _load_cached(paths[i], known[i], options) if i in known else next(parsed)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -65,6 +65,25 @@ def test_cache_reuses_and_invalidates(corpus_dir, tmp_path) -> None:
     assert str(corpus_dir / "copy.md") in set(moved.reports["source_path"])
 
 
+def test_warm_run_with_a_pool_serves_the_cache_and_survives_a_vanished_entry(corpus_dir, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache, n_jobs=2)
+    entries = sorted((cache / "parsed").rglob("*.pkl"))
+    assert len(entries) == 6
+    warm = _read(corpus_dir, cache=cache, n_jobs=2)
+    assert warm.run_info["cached"] == 6 and warm.equals(cold)
+    # Entries are looked up first and loaded in turn: one removed in between is parsed instead.
+    from govdisclosure import engine
+
+    options = engine.Options(cache_dir=str(cache))
+    paths = sorted(str(p) for p in corpus_dir.iterdir() if p.name != "empty.txt")
+    keys = [engine.cached_key(p, options) for p in paths]
+    assert all(keys)
+    entries[0].unlink()
+    outcomes = [engine._load_cached(p, k, options) for p, k in zip(paths, keys, strict=True)]
+    assert sum(o.cached for o in outcomes) == 5 and all(o.entry for o in outcomes)
+
+
 def test_corrupt_cache_entry_is_parsed_again(corpus_dir, tmp_path) -> None:
     cache = tmp_path / "cache"
     _read(corpus_dir, cache=cache)
