@@ -412,6 +412,23 @@ class _ParquetSink:
 
 
 def _build(columns: dict[str, list[object]]) -> pd.DataFrame:
-    """One frame from column lists, with the contract's dtypes."""
-    frame = pd.DataFrame(columns)
-    return frame.astype({col: _NUMERIC.get(col, "str") for col in frame.columns})
+    """One frame from column lists, with the contract's dtypes (pandas' ``str`` for text).
+
+    Through Arrow arrays rather than ``pd.DataFrame(...).astype``: half the time for the 100,000
+    cells of a batch, which was most of a warm run's work once the cache was read.
+    """
+    import pyarrow as pa
+
+    arrays = {col: pa.array(values, type=_ARROW_TYPES[_NUMERIC.get(col, "str")])
+              for col, values in columns.items()}
+    return pa.table(arrays).to_pandas(types_mapper=_pandas_type)
+
+
+_ARROW_TYPES = {"str": "large_string", "int64": "int64", "float64": "float64"}
+
+
+def _pandas_type(arrow_type: object) -> object:
+    """Arrow text → pandas' default ``str`` dtype (what ``astype("str")`` gives); others as usual."""
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow", na_value=float("nan")) if arrow_type == pa.large_string() else None
