@@ -82,40 +82,56 @@ def check_cells(cells: dict[tuple[str, str, str], float], template: str,
         return []
     labels = short_labels(template)
     issues = _value_issues(cells, template, labels, report_id)
-    present: dict[tuple[str, str], set[str]] = {}
-    for table, row, col in cells:
-        present.setdefault((table, "row"), set()).add(col)
-        present.setdefault((table, "col"), set()).add(row)
-    for rule, rule_terms in _rules(template):
-        others = present.get((rule.table, rule.terms_axis), set())
-        for other in _in_codebook_order(others, rule.table, rule.terms_axis, template):
-            issue = _evaluate(rule, rule_terms, other, cells, labels, report_id)
-            if issue is not None:
-                issues.append(issue)
+    for instance in _instances(template):
+        values = [cells.get(key) for key in instance.keys]
+        if None in values:
+            continue  # a cell the rule needs is not in this report's table at all
+        issue = _evaluate(instance, values, labels, report_id)  # type: ignore[arg-type]
+        if issue is not None:
+            issues.append(issue)
     return issues
 
 
-def _in_codebook_order(codes: set[str], table: str, terms_axis: str, template: str) -> list[str]:
-    axis = "col" if terms_axis == "row" else "row"
-    return [c for c in axis_codes(table, axis, template) if c in codes]
+@dataclass(frozen=True)
+class _Instance:
+    """One rule along one column (terms along rows) or one row: the cells it reads, in term order."""
+
+    rule: object
+    terms: tuple[_Term, ...]
+    other: str
+    keys: tuple[tuple[str, str, str], ...]
 
 
-def _evaluate(rule, rule_terms: tuple[_Term, ...], other: str, cells: dict, labels: dict,
-              report_id: str) -> Issue | None:
+@cache
+def _instances(template: str) -> tuple[_Instance, ...]:
+    """Every rule instance of a template, in rule order and then codebook order.
+
+    Worked out once: looking the cells up per report and per rule was most of the checks' time.
+    """
+    out = []
+    for rule, terms in _rules(template):
+        along_rows = rule.terms_axis == "row"
+        for other in axis_codes(rule.table, "col" if along_rows else "row", template):
+            keys = tuple((rule.table, t.code, other) if along_rows else (rule.table, other, t.code)
+                         for t in terms)
+            out.append(_Instance(rule, terms, other, keys))
+    return tuple(out)
+
+
+def _evaluate(instance: _Instance, values: list[float], labels: dict, report_id: str) -> Issue | None:
+    rule, present, other = instance.rule, instance.terms, instance.other
     table = rule.table
-
-    def key(code: str) -> tuple[str, str, str]:
-        return (table, code, other) if rule.terms_axis == "row" else (table, other, code)
-
-    present = [t for t in rule_terms if key(t.code) in cells]
-    if len(present) < len(rule_terms):
-        return None  # a cell the rule needs is not in this report's table at all
-    values = {t.code: cells[key(t.code)] for t in present}
-    if all(math.isnan(v) for v in values.values()):
+    reported = expected = 0.0
+    blanks = []
+    for term, value in zip(present, values, strict=True):
+        if math.isnan(value):
+            blanks.append(term.code)
+        elif term.role == "parent":
+            reported += term.weight * value
+        else:
+            expected += term.weight * value
+    if len(blanks) == len(present):
         return None
-    blanks = [t.code for t in present if math.isnan(values[t.code])]
-    reported = sum(t.weight * _zero(values[t.code]) for t in present if t.role == "parent")
-    expected = sum(t.weight * _zero(values[t.code]) for t in present if t.role == "child")
     holds = abs(reported - expected) <= _TOLERANCE
     if holds and not blanks:
         return None
@@ -144,10 +160,6 @@ def _evaluate(rule, rule_terms: tuple[_Term, ...], other: str, cells: dict, labe
     )
 
 
-def _zero(value: float) -> float:
-    return 0.0 if math.isnan(value) else value
-
-
 def _value_issues(cells: dict[tuple[str, str, str], float], template: str, labels: dict,
                   report_id: str) -> list[Issue]:
     """Counts must be non-negative integers; amounts non-negative (TEMPLATE.md Data rules)."""
@@ -157,13 +169,16 @@ def _value_issues(cells: dict[tuple[str, str, str], float], template: str, label
         if math.isnan(value):
             continue
         kind = types.get((table, col), "count")
-        where = f"{labels[(table, 'table', table)]}{labels[(table, 'row', row)]}·{labels[(table, 'col', col)]}"
         if value < 0 and kind != "signed":
             issues.append(Issue(report_id, "negative_value", "error",
-                                f"{where}：数值 {format_number(value)} 为负数", table,
-                                row, col, "", format_number(value)))
+                                f"{_where(labels, table, row, col)}：数值 {format_number(value)} 为负数",
+                                table, row, col, "", format_number(value)))
         elif kind in ("count", "signed") and not float(value).is_integer():
             issues.append(Issue(report_id, "non_integer", "error",
-                                f"{where}：件数应为整数，报告值 {format_number(value)}", table,
-                                row, col, "", format_number(value)))
+                                f"{_where(labels, table, row, col)}：件数应为整数，报告值 {format_number(value)}",
+                                table, row, col, "", format_number(value)))
     return issues
+
+
+def _where(labels: dict, table: str, row: str, col: str) -> str:
+    return f"{labels[(table, 'table', table)]}{labels[(table, 'row', row)]}·{labels[(table, 'col', col)]}"
