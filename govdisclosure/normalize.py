@@ -78,13 +78,20 @@ def normalize_variants(text: str) -> str:
 
 
 @cache
-def _chars_table() -> dict[int, int | str]:
+def _chars_table() -> list[int | str]:
     """Width, spaces and variants in one table: one pass over the text instead of three.
 
     The three maps touch disjoint characters (ASCII-range full-width forms, blank characters,
-    CJK ideographs), so applying them together equals applying them in turn.
+    CJK ideographs), so applying them together equals applying them in turn. A list indexed by
+    code point up to the highest mapped one (every other entry maps a character to itself):
+    ``str.translate`` indexes a list without hashing, twice as fast as with a dict on report
+    text, and a character past its end (IndexError, a LookupError) is kept as it is.
     """
-    return {**_variant_table(), **_SPACE_TABLE, **_WIDTH_TABLE}
+    mapping = {**_variant_table(), **_SPACE_TABLE, **_WIDTH_TABLE}
+    table: list[int | str] = list(range(max(mapping) + 1))
+    for code, replacement in mapping.items():
+        table[code] = replacement
+    return table
 
 
 def normalize_chars(text: str) -> str:

@@ -72,3 +72,11 @@ def test_table_parser_maps_every_cell_to_a_code(grids: list[Grid], template: str
     for raw, value in zip(frame["raw"], frame["value"], strict=True):
         parsed, kind = parse_cell(raw)
         assert (kind == "number" and parsed == value) or math.isnan(value)
+
+
+def test_one_pass_table_equals_the_three_maps_on_every_character() -> None:
+    from govdisclosure.normalize import normalize_spaces, normalize_variants, normalize_width
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert normalize_chars(every) == normalize_variants(normalize_spaces(normalize_width(every)))
+    assert normalize_chars("郟县　１２３，Ａ") == "郏县 123，A"  # CJK punctuation stays
