@@ -62,6 +62,17 @@ def _lines(text: str) -> list[str]:
     return [_MARKUP.sub("", line) for line in text.split("\n") if line.strip()]
 
 
+def _last_lines(text: str, n: int) -> list[str]:
+    """``_lines(text)[-n:]`` without cleaning every line of the report first."""
+    tail = []
+    for line in reversed(text.split("\n")):
+        if line.strip():
+            tail.append(_MARKUP.sub("", line))
+            if len(tail) == n:
+                break
+    return tail[::-1]
+
+
 # Archive extractions label their header lines "标题: …", "发布机构: …" (pingtan_20xx.txt).
 _TITLE_KEY = re.compile(r"^\s*(?:标题|题目|文章标题|名称)\s*[:：]\s*")
 
@@ -110,7 +121,7 @@ def agency_from_title(title: str) -> str:
 
 def find_signature(text: str) -> tuple[str, dt.date | None]:
     """The signing agency and date at the end of the report (seed 002: 襄城区欧庙镇人民政府 / 2025年1月17日)."""
-    lines = _lines(text)[-6:]
+    lines = _last_lines(text, 6)
     for i in range(len(lines) - 1, -1, -1):
         date = parse_date_line(lines[i])
         if date is None:
@@ -188,7 +199,7 @@ def _template_markers() -> tuple[tuple[str, str], ...]:
 
 def detect_template(text: str, grid_text: str, year: int | None) -> str:
     """"2021", "2019", "pre2019" or "unknown", from the labels the report prints (templates.csv)."""
-    compact = re.sub(r"\s+", "", grid_text + "\n" + text)
+    compact = "".join((grid_text + "\n" + text).split())  # str.split: the same whitespace as \s, faster
     for template, marker in _template_markers():
         if marker in compact:
             return template

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -69,14 +70,22 @@ def split_row(cells: Sequence[str]) -> _Row:
     Labels stand before the numbers; a text cell after the first number is a value that is not a
     number ("两件"), reported later as such rather than taken for a label.
     """
+    labels, values = _split_cells(tuple(cells))
+    return _Row(labels=list(labels), values=list(values))
+
+
+# Reports of one template print the same label rows, and township tables are mostly rows of
+# zeros: the same cells recur across reports, so their split is remembered (bounded).
+@lru_cache(maxsize=8192)
+def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     first_value = next(
         (i for i, c in enumerate(cells) if c.strip() and is_value_like(c)), len(cells)
     )
     last_label = max(
         (i for i, c in enumerate(cells[:first_value]) if c.strip()), default=-1
     )
-    labels = [c.strip() for c in cells[: last_label + 1] if c.strip()]
-    return _Row(labels=labels, values=[c.strip() for c in cells[last_label + 1 :]])
+    labels = tuple(c.strip() for c in cells[: last_label + 1] if c.strip())
+    return labels, tuple(c.strip() for c in cells[last_label + 1 :])
 
 
 def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> list[str] | None:
