@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from govdisclosure.codebook import read_package_csv
+from govdisclosure.normalize import strip_markup
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # "（2026年1月23日）" under a title (shuyang_2025) or "2025年1月17日" after the signature (seed 002).
@@ -33,7 +34,6 @@ _SENTENCE_PUNCT = re.compile(r"[。，；：！？,;]")
 _YEAR_END = re.compile(r"(?:19|20)\d{2}\s*年\s*度?$")
 # The longest real title seen is about 40 characters; a longer line is running text.
 _MAX_TITLE = 60
-_MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
 
 
 def _cn_number(text: str) -> int:
@@ -48,7 +48,7 @@ def _cn_number(text: str) -> int:
 
 def parse_date_line(line: str) -> dt.date | None:
     """A line that is only a date (Arabic or Chinese numerals) → the date, else None."""
-    text = _MARKUP.sub("", line).replace(" ", "")
+    text = strip_markup(line).replace(" ", "")
     match = _DATE_LINE.match(text) or _ISO_DATE_LINE.match(text)
     if not match:
         return None
@@ -59,7 +59,7 @@ def parse_date_line(line: str) -> dt.date | None:
 
 
 def _lines(text: str) -> list[str]:
-    return [_MARKUP.sub("", line) for line in text.split("\n") if line.strip()]
+    return [strip_markup(line) for line in text.split("\n") if line.strip()]
 
 
 def _last_lines(text: str, n: int) -> list[str]:
@@ -67,7 +67,7 @@ def _last_lines(text: str, n: int) -> list[str]:
     tail = []
     for line in reversed(text.split("\n")):
         if line.strip():
-            tail.append(_MARKUP.sub("", line))
+            tail.append(strip_markup(line))
             if len(tail) == n:
                 break
     return tail[::-1]

@@ -102,3 +102,19 @@ def normalize_chars(text: str) -> str:
 def normalize_text(text: str) -> str:
     """Everything, including line endings: the form to compare or display text in."""
     return normalize_chars(normalize_newlines(text))
+
+
+# The characters ``\s`` matches (Unicode whitespace: all below U+3001), for ``str.strip``.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_LEADING_MARKS = _WHITESPACE + "#*>"
+_TRAILING_MARKS = _WHITESPACE + "*"
+
+
+def strip_markup(line: str) -> str:
+    """A line without the Markdown marks around it: leading ``#``, ``*``, ``>`` and blanks, trailing
+    ``*`` and blanks (``## 一、总体情况``, ``**二、主动公开**``).
+
+    The same as ``re.sub(r"^[#*>\\s]+|[*\\s]+$", "", line)`` on one line (no line break), without a
+    regex: headings and signatures are looked for on every line of every report.
+    """
+    return line.lstrip(_LEADING_MARKS).rstrip(_TRAILING_MARKS)

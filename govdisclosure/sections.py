@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
 from govdisclosure.codebook import read_package_csv
 from govdisclosure.issues import Issue
+from govdisclosure.normalize import strip_markup
 from govdisclosure.readers.text import is_table_line
 
 SECTION_CODES = ("preamble", "overview", "proactive", "requests", "appeals", "problems", "other")
@@ -23,7 +24,6 @@ SECTION_COLUMNS = ["section", "order", "title", "text", "start", "end"]
 # One section: code, order (0 for the preamble), printed title, text, start and end offsets.
 SectionRow = tuple[str, int, str, str, int, int]
 _MAX_HEADING = 60
-_MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
 _TOP_NUMBER = re.compile(r"^(?:第\s*)?[一二三四五六七八九十]{1,2}\s*(?:部分)?\s*[、.．,，:：\s]\s*")
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 # A sub-heading "（一）主要问题" / "(一) 存在问题": it may stand in for a missing top-level heading.
@@ -56,9 +56,12 @@ def _sub_patterns() -> dict[str, re.Pattern[str]]:
     return {r.code: re.compile(r.sub_pattern) for r in table.itertuples() if r.sub_pattern}
 
 
+# Reports repeat their headings and table lines, and the inline search tries the same prefixes
+# in every archive page of a series: classifications are remembered (bounded).
+@lru_cache(maxsize=16384)
 def classify_heading(line: str) -> str | None:
     """The section code a heading line opens, or None if the line is no top-level heading."""
-    text = _MARKUP.sub("", line)
+    text = strip_markup(line)
     if not text or len(text) > _MAX_HEADING:
         return None
     numbered = _TOP_NUMBER.match(text)
@@ -154,7 +157,7 @@ def _fill_from_sub_headings(text: str, found: list[_Heading], orders: dict[str, 
         hi = after[0].start if after else len(text)
         offset = lo
         for line in text[lo:hi].split("\n"):
-            body = _MARKUP.sub("", line)
+            body = strip_markup(line)
             numbered = _SUB_NUMBER.match(body)
             if numbered and len(body) <= _MAX_HEADING and not is_table_line(line) and \
                     pattern.fullmatch(_NOISE.sub("", body[numbered.end():])):

@@ -80,3 +80,21 @@ def test_one_pass_table_equals_the_three_maps_on_every_character() -> None:
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     assert normalize_chars(every) == normalize_variants(normalize_spaces(normalize_width(every)))
     assert normalize_chars("郟县　１２３，Ａ") == "郏县 123，A"  # CJK punctuation stays
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("#*> \t\r\u3000\u00a0\u2028\x1c\x0b一、总体情况*#>ab")), max_size=30))
+def test_strip_markup_equals_the_regex(line: str) -> None:
+    import re
+
+    from govdisclosure.normalize import strip_markup
+
+    assert strip_markup(line) == re.sub(r"^[#*>\s]+|[*\s]+$", "", line)
+
+
+def test_whitespace_set_is_what_regex_s_matches() -> None:
+    import re
+
+    from govdisclosure.normalize import _WHITESPACE
+
+    assert set(_WHITESPACE) == {chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))}
