@@ -76,7 +76,9 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
     ``reading`` turns the file's bytes into text and grids (decoding, HTML/DOCX/PDF extraction);
     ``parsing`` is everything after it that the corpus engine does per report — sections, the
     three tables, the arithmetic checks, metadata, the rows it ships; ``segmentation`` is
-    ``jieba.lcut`` (default dictionary) over the report's section texts.
+    ``jieba.lcut`` (default dictionary) over the report's section texts. Each stage runs over
+    all the reports in its own loop, as a corpus run and then the text layer do (interleaving
+    them per report costs each ~1.5× more, from caches evicted by the other).
     """
     import warnings
 
@@ -87,29 +89,34 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
 
     jieba.setLogLevel(60)
     jieba.lcut("预热")
-    totals = {"reports": 0, "reading": 0.0, "parsing": 0.0, "segmentation": 0.0, "chars": 0}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for path in paths:
-            data = path.read_bytes()
-            start = time.perf_counter()
+        files = [(str(path), path.read_bytes()) for path in paths]
+        start = time.perf_counter()
+        sources = []
+        for name, data in files:
             try:
-                source = read_source(data, format_of(str(path)), name=str(path))
-                read_done = time.perf_counter()
-                report = parse_source(source, report_id_of(data), str(path))
-                report.column_lists()
+                sources.append((name, data, read_source(data, format_of(name), name=name)))
             except Exception:  # a file the corpus run lists as a failure: not a report to time
                 continue
-            parse_done = time.perf_counter()
-            texts = [row[3] for row in report.section_rows]
-            for text in texts:
-                jieba.lcut(text)
-            totals["reading"] += read_done - start
-            totals["parsing"] += parse_done - read_done
-            totals["segmentation"] += time.perf_counter() - parse_done
-            totals["reports"] += 1
-            totals["chars"] += sum(map(len, texts))
-    return totals
+        reading = time.perf_counter() - start
+        start = time.perf_counter()
+        reports = []
+        for name, data, source in sources:
+            try:
+                report = parse_source(source, report_id_of(data), name)
+            except Exception:  # idem
+                continue
+            report.column_lists()
+            reports.append(report)
+        parsing = time.perf_counter() - start
+    texts = [row[3] for report in reports for row in report.section_rows]
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    segmentation = time.perf_counter() - start
+    return {"reports": len(reports), "reading": reading * len(reports) / max(len(sources), 1),
+            "parsing": parsing, "segmentation": segmentation, "chars": sum(map(len, texts))}
 
 
 def stages_by_format(corpus_dir: Path, sample: int = 300) -> dict[str, dict[str, float]]:
