@@ -388,7 +388,8 @@ def _select_vocabulary(conn: sqlite3.Connection, ids: np.ndarray) -> list[tuple[
         batch = wanted[start : start + _BATCH]
         marks = ",".join("?" * len(batch))
         cursor = conn.execute(f"SELECT id, token FROM vocabulary_v2 WHERE id IN ({marks})", batch)
-        pairs += [(int(i), _from_bytes(token)) for i, token in cursor]
+        # Decoded inline (as _from_bytes does): a new process reads thousands of entries here.
+        pairs += [(i, token.decode("utf-8", "surrogatepass")) for i, token in cursor]
     return pairs
 
 
