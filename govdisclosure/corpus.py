@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from govdisclosure.cache import default_cache_dir
 from govdisclosure.codebook import read_package_csv
 from govdisclosure.engine import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT, Options, Outcome
 from govdisclosure.engine import run as engine_run
-from govdisclosure.issues import ISSUE_COLUMNS
+from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, to_frame
 from govdisclosure.report import reports_frame
-from govdisclosure.sections import SECTION_COLUMNS
-from govdisclosure.tables import TABLE_COLUMNS
 
 FAILURE_COLUMNS = ["source_path", "error", "message"]
 
@@ -253,7 +252,7 @@ def write_parquet(
         frames = _FrameBuilder(sink=sink.write)
         run.consume(frames)
         frames.finish()
-        sink.write({"failures": run.failures_frame()})
+        sink.write({"failures": pa.Table.from_pandas(run.failures_frame(), preserve_index=False)})
         written = sink.commit()
     run.warn_failures()
     return written
@@ -305,65 +304,55 @@ class _Run:
             )
 
 
-_FRAME_COLUMNS = {
-    "sections": ["report_id", *SECTION_COLUMNS],
-    "tables": ["report_id", *TABLE_COLUMNS],
-    "issues": ISSUE_COLUMNS,
-}
-# Every other column is text.
-_NUMERIC = {"order": "int64", "start": "int64", "end": "int64", "value": "float64"}
-
-
 _BATCH = 500
 
 
 class _FrameBuilder:
-    """Collects reports' column lists and turns them into frames a batch at a time.
+    """Gathers reports' Arrow tables and joins them a batch at a time.
 
-    Python lists of per-cell objects take several times the memory of the Arrow-backed frame
-    they become (10,000 reports: 2.2 GB of lists), so every ``batch`` reports the lists are
-    built into frames and dropped. The batches are kept and concatenated at the end, or, with a
-    ``sink``, handed to it (written to disk) and not kept at all.
+    Every ``batch`` reports, each frame's small per-report tables are joined into one table in
+    contiguous memory (thousands of tiny chunks make every later operation slow). The batches
+    are kept as chunks, which become DataFrames once at the end without copying their text (a
+    pandas concatenation copied all ~0.8 GB of a 10,000-report corpus once more, and fresh
+    memory is slow to get); or, with a ``sink``, they are handed to it (written to disk) and
+    not kept at all.
     """
 
     def __init__(self, batch: int | None = None,
-                 sink: Callable[[dict[str, pd.DataFrame]], None] | None = None) -> None:
+                 sink: Callable[[dict[str, pa.Table]], None] | None = None) -> None:
         self.batch = batch or _BATCH
         self.sink = sink
         self.flushed = 0
-        self.chunks: dict[str, list[pd.DataFrame]] = {name: [] for name in ("reports", *_FRAME_COLUMNS)}
+        self.chunks: dict[str, list[pa.Table]] = {name: [] for name in ("reports", *FRAME_SCHEMAS)}
         self._reset()
 
     def _reset(self) -> None:
         self.metas: list[dict[str, object]] = []
-        self.columns = {name: {col: [] for col in cols} for name, cols in _FRAME_COLUMNS.items()}
+        self.pending: dict[str, list[pa.Table]] = {name: [] for name in FRAME_SCHEMAS}
 
     def add(self, entry: dict[str, object]) -> None:
         self.metas.append(entry["meta"])  # type: ignore[arg-type]
-        for name, gathered in self.columns.items():
-            frame = entry[name]
-            for col, values in gathered.items():
-                values.extend(frame[col])  # type: ignore[index]
+        for name, tables in self.pending.items():
+            tables.append(from_ipc(entry[name]))  # type: ignore[arg-type]
         if len(self.metas) >= self.batch:
             self._flush()
 
     def _flush(self) -> None:
-        built = {"reports": reports_frame(self.metas)}
-        built.update({name: _build(gathered) for name, gathered in self.columns.items()})
+        built = {"reports": pa.Table.from_pandas(reports_frame(self.metas), preserve_index=False)}
+        built.update({name: join(name, tables) for name, tables in self.pending.items()})
         self._reset()
         self.flushed += 1
         if self.sink is not None:
             self.sink(built)
             return
-        for name, frame in built.items():
-            self.chunks[name].append(frame)
+        for name, table in built.items():
+            self.chunks[name].append(table)
 
     def finish(self) -> dict[str, pd.DataFrame]:
         """The whole frames (empty ones when no report was read); with a sink, write the rest."""
         if self.metas or not self.flushed:
             self._flush()
-        return {name: chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
-                for name, chunks in self.chunks.items() if chunks}
+        return {name: to_frame(pa.concat_tables(chunks)) for name, chunks in self.chunks.items() if chunks}
 
 
 class _ParquetSink:
@@ -379,12 +368,10 @@ class _ParquetSink:
     def _temporary(self, name: str) -> Path:
         return self.directory / f".{name}.parquet.part"
 
-    def write(self, frames: dict[str, pd.DataFrame]) -> None:
-        import pyarrow as pa
+    def write(self, tables: dict[str, pa.Table]) -> None:
         import pyarrow.parquet as pq
 
-        for name, frame in frames.items():
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+        for name, table in tables.items():
             writer = self.writers.get(name)
             if writer is None:
                 writer = self.writers[name] = pq.ParquetWriter(self._temporary(name), table.schema)
@@ -409,26 +396,3 @@ class _ParquetSink:
         for name, writer in self.writers.items():
             writer.close()  # type: ignore[attr-defined]
             self._temporary(name).unlink(missing_ok=True)
-
-
-def _build(columns: dict[str, list[object]]) -> pd.DataFrame:
-    """One frame from column lists, with the contract's dtypes (pandas' ``str`` for text).
-
-    Through Arrow arrays rather than ``pd.DataFrame(...).astype``: half the time for the 100,000
-    cells of a batch, which was most of a warm run's work once the cache was read.
-    """
-    import pyarrow as pa
-
-    arrays = {col: pa.array(values, type=_ARROW_TYPES[_NUMERIC.get(col, "str")])
-              for col, values in columns.items()}
-    return pa.table(arrays).to_pandas(types_mapper=_pandas_type)
-
-
-_ARROW_TYPES = {"str": "large_string", "int64": "int64", "float64": "float64"}
-
-
-def _pandas_type(arrow_type: object) -> object:
-    """Arrow text → pandas' default ``str`` dtype (what ``astype("str")`` gives); others as usual."""
-    import pyarrow as pa
-
-    return pd.StringDtype("pyarrow", na_value=float("nan")) if arrow_type == pa.large_string() else None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from govdisclosure.cache import ReportCache
 from govdisclosure.errors import FileTooLargeError, GovDisclosureError, TimeLimitError
+from govdisclosure.frames import to_ipc
 from govdisclosure.readers import format_of, read_source
 from govdisclosure.report import parse_source, report_id_of
 
@@ -90,7 +91,9 @@ def parse_path(path: str, options: Options) -> Outcome:
                 return Outcome(path, _with_path(entry, path), cached=True)
         with time_limit(options.time_limit, path):
             report = parse_source(read_source(data, source_format, name=path), report_id_of(data), path)
-        entry = {"meta": report.meta, **report.column_lists()}
+        # Arrow IPC bytes, built here in the worker: the main process only joins them.
+        entry = {"meta": report.meta,
+                 **{name: to_ipc(name, cols) for name, cols in report.column_lists().items()}}
         if cache is not None:
             cache.put(key, entry)
         return Outcome(path, entry)

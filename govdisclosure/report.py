@@ -247,17 +247,10 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
 
 
 def _columns(rows: list[tuple], names: list[str], report_id: list[str] | None = None) -> dict[str, list[object]]:
-    """Rows → ``{column: values}``: what the engine ships and the parse cache stores.
-
-    ``report_id`` (one id) is written as the first column, as in the frames. Equal values share
-    one object: a report's 200 cells repeat a few dozen codes, labels and values ("requests",
-    "0" …), so pickle stores each once and a cached report loads ~100 objects instead of ~1,600.
-    Plain lists rather than DataFrames: unpickling Arrow-backed frames cost ~1 ms a report.
-    """
-    shared: dict[object, object] = {}
+    """Rows → ``{column: values}``, ``report_id`` (one id) first as in the frames."""
     out: dict[str, list[object]] = {"report_id": report_id * len(rows)} if report_id else {}
     for i, name in enumerate(names):
-        out[name] = [shared.setdefault(row[i], row[i]) for row in rows]
+        out[name] = [row[i] for row in rows]
     return out
 
 
