@@ -32,8 +32,10 @@ def default_cache_dir() -> Path:
 
 
 # The parse stages: the package's top-level modules and its readers. Sub-packages of later
-# stages (text, analysis, audit, plot) and their data do not change a parse.
+# stages (text, analysis, audit, plot) and their data do not change a parse, nor do the
+# top-level modules that only consume parsed reports (a new module counts until listed here).
 _PARSE_FOLDERS = ("data", ".", "readers")
+_NOT_PARSE = frozenset({"corpus.py", "cli.py", "workflow.py", "__main__.py"})
 
 
 @cache
@@ -51,7 +53,8 @@ def data_fingerprint() -> str:
         if not root.is_dir():
             continue
         files = (p for p in root.iterdir()
-                 if p.is_file() and (folder == "data" or p.name.endswith(".py")))
+                 if p.is_file() and (folder == "data" or p.name.endswith(".py"))
+                 and not (folder == "." and p.name in _NOT_PARSE))
         for path in sorted(files, key=lambda p: p.name):
             digest.update(f"{folder}/{path.name}".encode())
             digest.update(path.read_bytes())

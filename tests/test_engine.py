@@ -195,6 +195,12 @@ def test_cache_key_follows_the_parse_data_only(tmp_path, monkeypatch) -> None:
     (readers / "html.py").write_text("x = 1\n", encoding="utf-8")
     third = fingerprint()
     assert third != second  # so does an edit of a reader's code (editable installs)
+    (tmp_path / "pkg" / "corpus.py").write_text("z = 3\n", encoding="utf-8")
+    assert fingerprint() == third  # nor does the code that only gathers parsed reports
+    (tmp_path / "pkg" / "tables.py").write_text("z = 3\n", encoding="utf-8")
+    fourth = fingerprint()
+    assert fourth != third  # but a parse stage's code does
+    third = fourth
     (tmp_path / "pkg" / "text").mkdir()
     (tmp_path / "pkg" / "text" / "segment.py").write_text("y = 2\n", encoding="utf-8")
     assert fingerprint() == third  # but not of a later stage's
