@@ -261,8 +261,9 @@ def write_parquet(
 class _Run:
     """One corpus run: the paths, the engine's outcomes with progress, and the failures."""
 
-    def __init__(self, paths, n_jobs, progress, cache, time_limit, max_bytes, backend,
-                 client) -> None:
+    def __init__(self, paths: str | Path | Iterable[str | Path], n_jobs: int, progress: bool | None,
+                 cache: bool | str | Path, time_limit: float | None, max_bytes: int, backend: str,
+                 client: object | None) -> None:
         self.files = expand_paths(paths)
         self.jobs = (os.cpu_count() or 1) if n_jobs == -1 else max(1, n_jobs)
         cache_dir = None
@@ -352,7 +353,9 @@ class _FrameBuilder:
         """The whole frames (empty ones when no report was read); with a sink, write the rest."""
         if self.metas or not self.flushed:
             self._flush()
-        return {name: to_frame(pa.concat_tables(chunks)) for name, chunks in self.chunks.items() if chunks}
+        # Promotion: a batch whose metadata column is all missing has Arrow's null type there.
+        return {name: to_frame(pa.concat_tables(chunks, promote_options="default"))
+                for name, chunks in self.chunks.items() if chunks}
 
 
 class _ParquetSink:
