@@ -8,6 +8,8 @@ from lists took ~2 s of a warm run's ~3 s; reading IPC streams and joining them 
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import pyarrow as pa
 
@@ -64,6 +66,12 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
 
 def _pandas_type(arrow_type: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
     """Arrow text → pandas' default ``str`` dtype (what ``astype("str")`` gives); others as usual."""
-    if arrow_type == pa.large_string():
-        return pd.StringDtype("pyarrow", na_value=float("nan"))
-    return None
+    return _text_dtype() if arrow_type == pa.large_string() else None
+
+
+@cache
+def _text_dtype() -> pd.api.extensions.ExtensionDtype | None:
+    """pandas' ``str`` dtype: Arrow-backed from pandas 3; plain objects before (then None, which
+    is what ``to_pandas`` gives text by default)."""
+    dtype = pd.Series([], dtype="str").dtype
+    return dtype if isinstance(dtype, pd.api.extensions.ExtensionDtype) else None
