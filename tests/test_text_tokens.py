@@ -25,7 +25,8 @@ def test_tokens_of_seed_000_sections(seg: Segmenter) -> None:
     rep = gd.read_report(SEED_000)
     toks = gt.tokens(rep.sections, segmenter=seg)
     assert toks.columns.tolist() == ["report_id", "section", "position", "token", "start", "end"]
-    assert [str(t) for t in toks.dtypes] == ["str", "str", "int64", "str", "int64", "int64"]
+    text = str(pd.Series(["a"]).astype("str").dtype)  # "str" from pandas 3, "object" before
+    assert [str(t) for t in toks.dtypes] == [text, text, "int64", text, "int64", "int64"]
     assert (toks["token"] == "依申请公开").sum() == 4
     first = toks[toks["token"] == "依申请公开"].iloc[0]
     assert first["section"] == "overview"
