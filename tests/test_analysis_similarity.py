@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from audit_fixtures import corpus_of, read_text, seed_text
+from audit_fixtures import copied_pipe, corpus_of, read_text, seed_text
 
 from govdisclosure.analysis import similar_texts
 from govdisclosure.audit.copied import similar_pairs
-
-
-def _overview(text: str) -> tuple[int, int]:
-    start = text.index("总体情况") + len("总体情况")
-    return start, text.index("二、主动公开政府信息情况")
-
-
-def copied_pipe() -> str:
-    """Seed 002 with seed 000's 一、总体情况, counts changed (a copy across agencies)."""
-    tab, pipe = seed_text("tab"), seed_text("pipe")
-    start, end = _overview(tab)
-    body = tab[start:end].replace("184", "97").replace("54 个", "21 个")
-    p_start, p_end = _overview(pipe)
-    return pipe[:p_start] + body + pipe[p_end:]
 
 
 def test_unrelated_seeds_score_low_and_are_left_out_by_default() -> None:
