@@ -76,15 +76,7 @@ def issues_by_check(issues: pd.DataFrame, *, top: int = 20, ax: Axes | None = No
     counts = counts.assign(_n=counts.sum(axis=1)).sort_values(["_n"], ascending=False, kind="stable")
     shown = counts.head(top).iloc[::-1]  # barh draws bottom-up: most frequent on top
     ax = new_axes(ax, (8, fit_height(len(shown))))
-    labels = [wrap(_check_label(c), 18) for c in shown.index]
-    left = np.zeros(len(shown))
-    for sev, color in SEVERITY_COLORS.items():
-        vals = shown[sev].to_numpy(dtype=float)
-        if vals.any():
-            ax.barh(labels, vals, left=left, color=color, label=SEVERITY_ZH[sev])
-        left += vals
-    bars = ax.barh(labels, np.zeros(len(shown)), left=left)  # invisible: carries the totals
-    label_bars(ax, bars, shown["_n"].tolist())
+    _severity_bars(ax, [wrap(_check_label(c), 18) for c in shown.index], shown)
     more = f"（前 {top} 项，共 {len(counts)} 项）" if len(counts) > top else f"（共 {len(issues)} 条）"
     ax.set_title(title + more)
     ax.set_xlabel("问题数（条）")
@@ -117,21 +109,25 @@ def issues_by_report(issues: pd.DataFrame, reports: pd.DataFrame, *, top: int = 
     shown = counts.head(top).iloc[::-1]
     ax = new_axes(ax, (8, fit_height(len(shown))))
     names = report_labels(reports, shown.index)
-    labels = [wrap(names.get(rid, str(rid)[:8]), 24) for rid in shown.index]
-    left = np.zeros(len(shown))
-    for sev, color in SEVERITY_COLORS.items():
-        vals = shown[sev].to_numpy(dtype=float)
-        if vals.any():
-            ax.barh(labels, vals, left=left, color=color, label=SEVERITY_ZH[sev])
-        left += vals
-    bars = ax.barh(labels, np.zeros(len(shown)), left=left)
-    label_bars(ax, bars, shown["_n"].tolist())
+    _severity_bars(ax, [wrap(names.get(rid, str(rid)[:8]), 24) for rid in shown.index], shown)
     more = f"：错误最多的 {top} 份（共 {len(counts)} 份）" if len(counts) > top else ""
     ax.set_title(title + more + "\n按错误数、再按警告数排序")
     ax.set_xlabel("问题数（条）")
     legend_outside(ax, title="严重程度")
     tidy(ax, counts="x")
     return ax
+
+
+def _severity_bars(ax: Axes, labels: list[str], shown: pd.DataFrame) -> None:
+    """Horizontal bars stacked error / warning / info, with each bar's total (``_n``) at its end."""
+    left = np.zeros(len(shown))
+    for sev, color in SEVERITY_COLORS.items():
+        vals = shown[sev].to_numpy(dtype=float)
+        if vals.any():
+            ax.barh(labels, vals, left=left, color=color, label=SEVERITY_ZH[sev])
+        left += vals
+    bars = ax.barh(labels, np.zeros(len(shown)), left=left)  # invisible: carries the totals
+    label_bars(ax, bars, shown["_n"].tolist())
 
 
 @cjk_plot
