@@ -72,22 +72,20 @@ class Corpus:
 
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write each frame as ``<name>.csv`` in UTF-8 with BOM, so Excel on Chinese Windows opens it."""
-        out = _mkdir(directory)
-        paths = []
-        for name, frame in self.frames().items():
-            path = out / f"{name}.csv"
-            frame.to_csv(path, index=False, encoding="utf-8-sig")
-            paths.append(path)
-        return paths
+        return self._write_each(directory, "csv",
+                                lambda frame, path: frame.to_csv(path, index=False, encoding="utf-8-sig"))
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
         """Write each frame as ``<name>.parquet``; :func:`read_parquet` reads them back equal."""
+        return self._write_each(directory, "parquet", lambda frame, path: frame.to_parquet(path, index=False))
+
+    def _write_each(self, directory: str | Path, suffix: str,
+                    write: Callable[[pd.DataFrame, Path], object]) -> list[Path]:
+        """Write every frame as ``<name>.<suffix>`` under ``directory``; the paths written."""
         out = _mkdir(directory)
-        paths = []
-        for name, frame in self.frames().items():
-            path = out / f"{name}.parquet"
-            frame.to_parquet(path, index=False)
-            paths.append(path)
+        paths = [out / f"{name}.{suffix}" for name in FRAMES]
+        for frame, path in zip(self.frames().values(), paths, strict=True):
+            write(frame, path)
         return paths
 
     def to_excel(self, path: str | Path, *, labels: Literal["zh", "code"] = "zh") -> Path:
@@ -112,23 +110,21 @@ class Corpus:
 
     def to_stata(self, directory: str | Path) -> list[Path]:
         """Write each frame as ``<name>.dta`` (Stata 14+ format: Unicode, long strings as strL)."""
-        out = _mkdir(directory)
-        paths = []
-        for name, frame in self.frames().items():
-            path = out / f"{name}.dta"
-            # "end" is a Stata keyword; renamed here rather than by pandas with a warning.
-            data = frame.rename(columns=_STATA_NAMES)
-            for col in data.columns:
-                if pd.api.types.is_string_dtype(data[col]) or data[col].dtype == object:
-                    data[col] = data[col].fillna("").astype(object)
-                elif str(data[col].dtype) in ("Int64", "Int32"):
-                    data[col] = data[col].astype("float64")  # Stata's missing number is a float
-            # Stata's str# holds 2045 bytes; longer texts (sections) must be strL.
-            strl = [c for c in data.columns if data[c].dtype == object and len(data)
-                    and data[c].map(lambda v: len(str(v).encode())).max() > 2045]
-            data.to_stata(path, write_index=False, version=118, convert_strl=strl)
-            paths.append(path)
-        return paths
+        return self._write_each(directory, "dta", _write_stata)
+
+
+def _write_stata(frame: pd.DataFrame, path: Path) -> None:
+    # "end" is a Stata keyword; renamed here rather than by pandas with a warning.
+    data = frame.rename(columns=_STATA_NAMES)
+    for col in data.columns:
+        if pd.api.types.is_string_dtype(data[col]) or data[col].dtype == object:
+            data[col] = data[col].fillna("").astype(object)
+        elif str(data[col].dtype) in ("Int64", "Int32"):
+            data[col] = data[col].astype("float64")  # Stata's missing number is a float
+    # Stata's str# holds 2045 bytes; longer texts (sections) must be strL.
+    strl = [c for c in data.columns if data[c].dtype == object and len(data)
+            and data[c].map(lambda v: len(str(v).encode())).max() > 2045]
+    data.to_stata(path, write_index=False, version=118, convert_strl=strl)
 
 
 FRAMES = ("reports", "sections", "tables", "issues", "failures")
