@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from govdisclosure.normalize import strip_markup
+
 # Two numbers separated only by blanks: a table row ("10 1 0 0 0"), never running Chinese text.
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[ \t\u3000]+\d+(?:\.\d+)?(?![\d.])")
 # A line that opens a new paragraph although the previous line did not end a sentence:
@@ -20,7 +22,6 @@ _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[ \t\u3000]+\d+(?:\.\d+)?(?![\
 _OPENS = re.compile(r"^(?:#+|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是.．]|\d+[、.．](?!\d))")
 _END = re.compile(r"[。！？!?：:]$")
 _SPLIT = re.compile(r"(?<=[。！？!?])")
-_MARKUP = re.compile(r"^[#*>\s]+|[*\s]+$")
 # A PDF line that is wrapped runs to the page width; a short line without closing punctuation is
 # a heading or the end of a paragraph (pingtan pages print "（一）主动公开方面" alone on a line).
 _WRAP_MIN = 20
@@ -54,7 +55,7 @@ def paragraphs(text: str) -> list[str]:
                 out.append(current)
             current = ""
             continue
-        line = _MARKUP.sub("", raw)
+        line = strip_markup(raw)
         if not line:
             if current:
                 out.append(current)
