@@ -80,6 +80,14 @@ def test_one_pass_table_equals_the_three_maps_on_every_character() -> None:
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     assert normalize_chars(every) == normalize_variants(normalize_spaces(normalize_width(every)))
     assert normalize_chars("郟县　１２３，Ａ") == "郏县 123，A"  # CJK punctuation stays
+    # Sparse: each character among plain text, as reports hold them (the regex path, not the
+    # one-pass table); every changed character must come out as the three maps give it.
+    filler = "政府信息公开工作年度报告" * 3
+    changed = [c for c in every if normalize_width(normalize_spaces(normalize_variants(c))) != c]
+    assert len(changed) > 3000
+    sparse = filler + filler.join(changed) + filler
+    assert normalize_chars(sparse) == normalize_variants(normalize_spaces(normalize_width(sparse)))
+    assert normalize_chars(filler) is filler  # nothing to change: the text itself, no copy
 
 
 @settings(max_examples=500, deadline=None)
