@@ -136,24 +136,43 @@ def appeals_rows(values: dict[Cell, float]) -> list[list[C]]:
     ]
 
 
-def report_parts(values: dict[Cell, float], template: str = "2021",
-                 year: int = 2025) -> list[tuple[str, object]]:
-    """The report in order: ("p", text) paragraphs, ("h", heading) and ("table", rows)."""
+def report_parts(values: dict[Cell, float], template: str = "2021", year: int = 2025, *,
+                 narrative: dict[str, list[str]] | None = None) -> list[tuple[str, object]]:
+    """The report in order: ("p", text) paragraphs, ("h", heading) and ("table", rows).
+
+    ``narrative`` (section key of :data:`HEADINGS` → paragraphs) adds paragraphs to sections: after
+    the fixture's own paragraph under overview, problems and other, right after the heading (before
+    the table) under proactive, requests and appeals. Without it the parts are the fixed ones.
+    """
+    extra = narrative or {}
+    unknown = set(extra) - set(HEADINGS)
+    if unknown:
+        raise ValueError(f"narrative for unknown sections: {sorted(unknown)}")
+
+    def more(key: str) -> list[tuple[str, object]]:
+        return [("p", paragraph) for paragraph in extra.get(key, ())]
+
     return [
         ("p", f"本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据统计期限为{year}年1月1日"
               f"至{year}年12月31日。"),
         ("h", HEADINGS["overview"]),
         ("p", f"{year}年，{AGENCY}持续深化政府信息公开。（一）主动公开方面。全年主动公开政府信息7700余条。"),
+        *more("overview"),
         ("h", HEADINGS["proactive"]),
+        *more("proactive"),
         ("table", proactive_rows(values, template)),
         ("h", HEADINGS["requests"]),
+        *more("requests"),
         ("table", requests_rows(values, template)),
         ("h", HEADINGS["appeals"]),
+        *more("appeals"),
         ("table", appeals_rows(values)),
         ("h", HEADINGS["problems"]),
         ("p", "一是公开质量有待提高。下一步，我区将持续改进。"),
+        *more("problems"),
         ("h", HEADINGS["other"]),
         ("p", f"{year}年，无收取信息处理费情况。"),
+        *more("other"),
     ]
 
 
@@ -194,11 +213,13 @@ def html_table(rows: list[list[C]], *, split_labels: bool = True) -> str:
 
 
 def cms_page(values: dict[Cell, float], template: str = "2021", *, year: int = 2025,
-             page_date: str = "2026-03-10 12:56") -> str:
-    """A TRS-style CMS page: site chrome around div.TRS_Editor, the title only in the chrome."""
+             page_date: str = "2026-03-10 12:56",
+             narrative: dict[str, list[str]] | None = None) -> str:
+    """A TRS-style CMS page: site chrome around div.TRS_Editor, the title only in the chrome.
+    ``narrative``: extra paragraphs per section, as :func:`report_parts` takes them."""
     title = f"{AGENCY}{year}年度政府信息公开工作年度报告"
     body = []
-    for kind, content in report_parts(values, template, year):
+    for kind, content in report_parts(values, template, year, narrative=narrative):
         if kind == "table":
             body.append(html_table(content))  # type: ignore[arg-type]
         elif kind == "h":
@@ -237,12 +258,13 @@ def cms_page(values: dict[Cell, float], template: str = "2021", *, year: int = 2
 
 
 def word_page(values: dict[Cell, float], template: str = "2021", *, year: int = 2025,
-              signed: str = "2026年1月20日") -> str:
+              signed: str = "2026年1月20日", narrative: dict[str, list[str]] | None = None) -> str:
     """A Word "save as web page" file: no CMS container, MsoNormal paragraphs, source lines wrapped
-    inside Chinese text, digits split over runs, title and signature in the body."""
+    inside Chinese text, digits split over runs, title and signature in the body.
+    ``narrative``: extra paragraphs per section, as :func:`report_parts` takes them."""
     body = [f'<p class=MsoNormal align=center><b><span style="font-family:黑体">{AGENCY}{year}年度'
             "政府信息公开工作年度报告</span></b></p>"]
-    for kind, content in report_parts(values, template, year):
+    for kind, content in report_parts(values, template, year, narrative=narrative):
         if kind == "table":
             body.append(html_table(content, split_labels=False))  # type: ignore[arg-type]
         else:
@@ -272,14 +294,16 @@ def word_page(values: dict[Cell, float], template: str = "2021", *, year: int = 
 # -- DOCX ------------------------------------------------------------------------------------
 
 
-def docx_bytes(values: dict[Cell, float], template: str = "2021", *, year: int = 2025) -> bytes:
+def docx_bytes(values: dict[Cell, float], template: str = "2021", *, year: int = 2025,
+               narrative: dict[str, list[str]] | None = None) -> bytes:
     """A .docx report with real merged cells (gridSpan, vMerge), labels split over runs and
-    paragraphs, line breaks inside header cells and numbers split over two runs."""
+    paragraphs, line breaks inside header cells and numbers split over two runs.
+    ``narrative``: extra paragraphs per section, as :func:`report_parts` takes them."""
     import docx
 
     document = docx.Document()
     document.add_paragraph(f"{AGENCY}{year}年度政府信息公开工作年度报告")
-    for kind, content in report_parts(values, template, year):
+    for kind, content in report_parts(values, template, year, narrative=narrative):
         if kind == "table":
             _docx_table(document, content)  # type: ignore[arg-type]
         else:

@@ -6,14 +6,17 @@ rectangle, which is what pdfplumber finds tables by. The layout copies what the 
 (hongze_2023, huaian_2024) do: the title on two lines, a page number "- N -" at the foot of each
 page, the requests table crossing a page break, labels wrapped inside their cells, header words
 split one part per line ("商业\\n企业"), sub-items written "1、", group labels in a column of their
-own, and the appeals numbers in one row under a three-row header.
+own, and the appeals numbers in one row under a three-row header. Narrative paragraphs, when given,
+are indented and wrapped at the right margin as a word processor prints them, over page breaks.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import io
+import re
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from distinct import Cell, _printed
 
@@ -23,6 +26,13 @@ W, H = 595.0, 842.0  # A4 in points
 LEFT, RIGHT, TOP, BOTTOM = 70.0, 525.0, 70.0, 780.0
 LINE = 15.0  # height of one text line in a cell
 FONT = "Noto Sans CJK SC"
+BODY = 10.5  # body text size: 43 CJK characters fill LEFT..RIGHT
+INDENT = 2 * BODY  # a paragraph's first line, as reports indent it by two characters
+# What a printed line must not start with inside a paragraph: numbering ("五、", "（二）", "3.",
+# "第…") keeps a line apart when the reader rejoins wrapped lines, and a short one could pass for
+# a heading.
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
+                         r"|\d+\s*[、.．]|第[一二三四五六七八九十\d]+|[①②③④⑤⑥⑦⑧⑨⑩])")
 
 # Requests labels as the corpus PDFs print them: wrapped, with "1、" in （六）.
 _WRAPPED = {
@@ -80,6 +90,68 @@ class _Page:
         self.text(W / 2 - 12, H - 40, f"- {self.number} -", size=9)
 
 
+@cache
+def _register_font() -> None:
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(_font_path())
+
+
+@cache
+def _advance(ch: str) -> float:
+    """The width of one character at body size, in points, as the PDF backend lays it out."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    _register_font()  # measured in the font the page is drawn in, not a fallback
+    return TextToPath().get_text_width_height_descent(ch, FontProperties(family=FONT, size=BODY),
+                                                      ismath=False)[0]
+
+
+def wrap(paragraph: str, first_indent: float = INDENT) -> list[str]:
+    """Break a paragraph into printed lines that fill LEFT..RIGHT (the first after an indent), as a
+    word processor does: anywhere between two characters, but never so that a line starts with
+    item numbering."""
+    text = " ".join(paragraph.split())
+    lines: list[str] = []
+    start, width, room = 0, 0.0, RIGHT - LEFT - first_indent
+    for i, ch in enumerate(text):
+        advance = _advance(ch)
+        if width + advance > room and i > start:
+            end = i
+            while end - 1 > start and _ITEM_START.match(text[end:]):
+                end -= 1  # carry a character over, so the next line does not open with "五、"
+            lines.append(text[start:end])
+            start, room = end, RIGHT - LEFT
+            width = sum(_advance(c) for c in text[start:i])
+        width += advance
+    lines.append(text[start:])
+    return [line for line in lines if line.strip()]
+
+
+def _paragraphs(pages: list[_Page], new_page: Callable[[], _Page], paragraphs: Sequence[str]) -> None:
+    """Draw paragraphs wrapped at the right margin; a line that does not fit goes over the page."""
+    page = pages[-1]
+    for paragraph in paragraphs:
+        for i, line in enumerate(wrap(paragraph)):
+            if page.y + 20 > BOTTOM:
+                page = new_page()
+            page.text(LEFT + (INDENT if i == 0 else 0), page.y + 8, line, BODY)
+            page.y += 20
+
+
+def _keep_together(pages: list[_Page], new_page: Callable[[], _Page], height: float) -> None:
+    """Start a new page unless ``height`` points still fit on the current one."""
+    if pages[-1].y + height > BOTTOM:
+        new_page()
+
+
+def _heading(pages: list[_Page], new_page: Callable[[], _Page], s: str) -> None:
+    """A heading line, on a new page when it and the line after it no longer fit."""
+    _keep_together(pages, new_page, 40)
+    pages[-1].para(s)
+
+
 def _table(pages: list[_Page], new_page: Callable[[], _Page], xs: Sequence[float],
            rows: Sequence[tuple[float, Sequence[tuple[int, int, str]]]]) -> None:
     """Draw rows of cells (first col, last col, text); a row that does not fit goes over the page."""
@@ -94,16 +166,24 @@ def _table(pages: list[_Page], new_page: Callable[[], _Page], xs: Sequence[float
 
 
 def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
-                     ruled: bool = True) -> bytes:
+                     ruled: bool = True, narrative: dict[str, list[str]] | None = None) -> bytes:
     """A complete 2021-format report as PDF bytes, its table cells taken from ``values``.
 
     ``ruled=False`` leaves out every table line, as PDFs exported without cell borders do.
+    ``narrative`` (section key → paragraphs, the keys of ``fixtures_build.HEADINGS``) adds
+    paragraphs, indented and wrapped at the right margin, over as many pages as they take: after
+    the fixed paragraph of overview, problems and other, between the heading and the table of
+    proactive, requests and appeals. Tables are kept off a page break, except the long requests
+    table, which always had one.
     """
+    extra = narrative or {}
+    unknown = set(extra) - {"overview", "proactive", "requests", "appeals", "problems", "other"}
+    if unknown:
+        raise ValueError(f"narrative for unknown sections: {sorted(unknown)}")
     import matplotlib
-    from matplotlib import font_manager
     from matplotlib.backends.backend_pdf import PdfPages
 
-    font_manager.fontManager.addfont(_font_path())
+    _register_font()
     pages: list[_Page] = []
 
     def new_page() -> _Page:
@@ -121,7 +201,9 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
               "起至 2024 年 12 月 31 日止。")
     page.para("一、总体情况")
     page.para("（一）主动公开情况。全年主动公开政府信息 1136 条。")
-    page.para("二、主动公开政府信息情况")
+    _paragraphs(pages, new_page, extra.get("overview", ()))
+    _heading(pages, new_page, "二、主动公开政府信息情况")
+    _paragraphs(pages, new_page, extra.get("proactive", ()))
 
     # Proactive: four blocks, each a spanning heading row, a header row and its rows.
     xs = [LEFT, LEFT + 150, LEFT + 250, LEFT + 350, RIGHT]
@@ -146,11 +228,12 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
             if len(cols) == 1:
                 vals = [(1, 3, v("proactive", code, cols[0]))]
             table_rows.append((LINE + 4, [(0, 0, rows_zh[code]), *vals]))
+    _keep_together(pages, new_page, sum(height for height, _cells in table_rows))
     _table(pages, new_page, xs, table_rows)
 
     # Requests: group column, label column, seven value columns; crosses a page break.
-    page = pages[-1]
-    page.para("三、收到和处理政府信息公开申请情况")
+    _heading(pages, new_page, "三、收到和处理政府信息公开申请情况")
+    _paragraphs(pages, new_page, extra.get("requests", ()))
     xs = [LEFT, LEFT + 45, LEFT + 215] + [LEFT + 215 + 34.3 * i for i in range(1, 8)]
     book = codebook("requests", template=template)
     rows = book[book["axis"] == "row"].sort_values("order")
@@ -174,6 +257,7 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
             table_rows.append((height, [(0, 0, group), (1, 1, label), *nums]))
         else:
             table_rows.append((height, [(0, 1, label), *nums]))
+    _keep_together(pages, new_page, sum(height for height, _cells in table_rows[:5]))  # its header
     _table(pages, new_page, xs, table_rows)
 
     # Appeals: three header rows, then one row of fifteen numbers.
@@ -181,6 +265,7 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
     if page.y + 140 > BOTTOM:
         page = new_page()
     page.para("四、政府信息公开行政复议、行政诉讼情况")
+    _paragraphs(pages, new_page, extra.get("appeals", ()))
     xs = [LEFT + 30.3 * i for i in range(16)]
     heads = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"]
     appeal_rows = [("review", 0), ("litigation_direct", 5), ("litigation_after_review", 10)]
@@ -194,13 +279,17 @@ def build_report_pdf(values: dict[Cell, float], template: str = "2021", *,
                     for code, first in appeal_rows
                     for i, c in enumerate(["upheld", "corrected", "other", "pending", "total"])]),
     ]
+    _keep_together(pages, new_page, sum(height for height, _cells in table_rows))
     _table(pages, new_page, xs, table_rows)
 
+    _heading(pages, new_page, "五、存在的主要问题及改进情况")
+    pages[-1].para("一是依申请公开答复质量有待提高。二是政策解读形式较为单一。")
+    _paragraphs(pages, new_page, extra.get("problems", ()))
+    _heading(pages, new_page, "六、其他需要报告的事项")
+    pages[-1].para("本年度收取信息处理费 0 元。")
+    _paragraphs(pages, new_page, extra.get("other", ()))
+    _keep_together(pages, new_page, 40)
     page = pages[-1]
-    page.para("五、存在的主要问题及改进情况")
-    page.para("一是依申请公开答复质量有待提高。二是政策解读形式较为单一。")
-    page.para("六、其他需要报告的事项")
-    page.para("本年度收取信息处理费 0 元。")
     page.text(RIGHT - 120, page.y + 10, "测试县人民政府")
     page.text(RIGHT - 120, page.y + 30, "2025年1月20日")
 
