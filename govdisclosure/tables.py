@@ -107,7 +107,13 @@ def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> li
 
 
 def _opener(row: _Row) -> str | None:
-    text = label_key("".join(row.labels))
+    return _opener_of(tuple(row.labels))
+
+
+@lru_cache(maxsize=8192)
+def _opener_of(labels: tuple[str, ...]) -> str | None:
+    """The table a row's labels open, if any (remembered: the same label rows recur)."""
+    text = label_key("".join(labels))
     for table, keys in _OPENERS:
         if any(key in text for key in keys):
             return table
@@ -164,9 +170,10 @@ class TableExtractor:
 
     def _place(self, table: str, row_code: str, cols: Sequence[str], values: Sequence[str],
                row_label: str, col_labels: Sequence[str]) -> None:
+        cells = self.state[table].cells
         for col, raw, col_label in zip(cols, values, col_labels, strict=True):
             key = (row_code, col)
-            if key in self.state[table].cells:
+            if key in cells:
                 self._issue(
                     "duplicate_cell", "warning", table,
                     f"{self._table_zh(table)}{row_label}·{col_label}：同一单元格出现两次，保留第一次的值"
@@ -181,7 +188,7 @@ class TableExtractor:
                     f"{self._table_zh(table)}{row_label}·{col_label}：单元格“{raw}”不是数字",
                     row=row_code, col=col, reported=raw,
                 )
-            self.state[table].cells[key] = (value, raw, row_label, col_label)
+            cells[key] = (value, raw, row_label, col_label)
 
     def _match_row(self, table: str, row: _Row, pending: list[str]) -> tuple[str | None, str]:
         """Match the most specific label first, then labels wrapped over preceding lines."""
@@ -259,7 +266,7 @@ class TableExtractor:
         if not st.cells and not st.header_cols:
             self._check_requests_header(st.header)
         code, label = self._match_row("requests", row, pending)
-        cols = self._cols("requests")
+        cols = _axis_codes("requests", self.template)
         values = fit_values(row.values, len(cols), aligned=self._aligned)
         st.n_rows += 1
         if code is None or not row.labels:
@@ -287,8 +294,7 @@ class TableExtractor:
                            f"该行有 {len(row.values)} 个单元格，应为 {len(cols)} 列，空白单元格无法定位")
             return True
         st.anchors.append((st.n_rows, code))
-        self._place("requests", code, cols, values, label,
-                    [self._labels[("requests", "col", c)] for c in cols])
+        self._place("requests", code, cols, values, label, _col_labels("requests", self.template))
         return True
 
     def _read_appeals(self, row: _Row, pending: list[str]) -> bool:
@@ -468,16 +474,14 @@ class TableExtractor:
                             f"{self._table_zh(table)}：报告中未找到该表格")
                 continue
             missing = []
-            for row, col in cell_pairs(table, self.template):
-                row_label = self._labels[(table, "row", row)]
-                col_label = self._labels[(table, "col", col)]
-                found = st.cells.get((row, col))
+            found_cells = st.cells
+            for pair, blank in _blank_records(table, self.template):
+                found = found_cells.get(pair)
                 if found is None:
-                    missing.append(f"{row_label}·{col_label}")
-                    records.append((table, row, col, math.nan, "", row_label, col_label))
+                    missing.append(f"{blank[5]}·{blank[6]}")
+                    records.append(blank)
                 else:
-                    value, raw, printed_row, printed_col = found
-                    records.append((table, row, col, value, raw, printed_row, printed_col))
+                    records.append((table, *pair, *found))
             if missing:
                 self._issue(
                     "missing_cells", "error", table,
@@ -486,6 +490,32 @@ class TableExtractor:
                     reported=str(len(missing)),
                 )
         return records
+
+
+@lru_cache(maxsize=16)
+def _axis_codes(table: str, template: str) -> list[str]:
+    """The column codes of a table (one list per template, read-only by convention)."""
+    return list(axis_codes(table, "col", template))
+
+
+@lru_cache(maxsize=16)
+def _col_labels(table: str, template: str) -> list[str]:
+    """The short labels of a table's columns, in column order."""
+    labels = short_labels(template)
+    return [labels[(table, "col", c)] for c in _axis_codes(table, template)]
+
+
+@lru_cache(maxsize=16)
+def _blank_records(table: str, template: str) -> tuple[tuple[tuple[str, str], CellRow], ...]:
+    """Every template cell of a table as ``((row, col), its row when the report leaves it blank)``.
+
+    Worked out once per template: looking up both labels per cell per report was a fifth of
+    reading the tables.
+    """
+    labels = short_labels(template)
+    return tuple(((row, col), (table, row, col, math.nan, "", labels[(table, "row", row)],
+                               labels[(table, "col", col)]))
+                 for row, col in cell_pairs(table, template))
 
 
 def extract_cells(grids: Iterable[Grid], template: str, report_id: str = "") -> tuple[list[CellRow], list[Issue]]:

@@ -139,6 +139,27 @@ def test_appeals_total_rule() -> None:
     assert "表四行政诉讼·复议后起诉·总计：报告值" in rep.issues.iloc[0]["message"]
 
 
+def test_value_checks_flag_negative_and_fractional_counts() -> None:
+    from govdisclosure.checks import check_cells
+
+    cells = {("proactive", r, c): v for (t, r, c), v in distinct_values("2021").items() if t == "proactive"}
+    cells[("proactive", "rules", "issued")] = -4.0  # a count below zero
+    cells[("proactive", "licensing", "decisions")] = 2.5  # a fractional count
+    cells[("proactive", "fees", "fee_amount")] = 12.75  # an amount may have decimals
+    cells[("proactive", "penalty", "decisions")] = math.nan  # a blank is no value fault
+    issues = [i for i in check_cells(cells, "2021", "r1") if i.check in ("negative_value", "non_integer")]
+    assert [(i.check, i.row, i.col, i.reported, i.severity) for i in issues] == [
+        ("negative_value", "rules", "issued", "-4", "error"),
+        ("non_integer", "licensing", "decisions", "2.5", "error"),
+    ]
+    cells[("proactive", "fees", "fee_amount")] = -1.5  # a negative amount is wrong too
+    issues = [i for i in check_cells(cells, "2021") if i.check == "negative_value"]
+    assert [(i.row, i.col, i.reported) for i in issues] == [("rules", "issued", "-4"), ("fees", "fee_amount", "-1.5")]
+    # 2019's 本年增/减 column is signed: a decrease is a value, not a fault.
+    signed = {("proactive", "rules", "change"): -3.0, ("proactive", "rules", "new_made"): 2.0}
+    assert [i.check for i in check_cells(signed, "2019")] == []
+
+
 def test_placeholders_and_annotated_numbers() -> None:
     text = SEED_TAB.read_text(encoding="utf-8")
     lines = text.split("\n")
