@@ -198,7 +198,14 @@ def _template_markers() -> tuple[tuple[str, str], ...]:
 
 
 def detect_template(text: str, grid_text: str, year: int | None) -> str:
-    """"2021", "2019", "pre2019" or "unknown", from the labels the report prints (templates.csv)."""
+    """"2021", "2019", "pre2019" or "unknown", from the labels the report prints (templates.csv).
+
+    A marker printed whole is looked for first; only when none is, the text is read again without
+    whitespace, for labels split by spaces or line breaks (so a whole marker wins over a split one).
+    """
+    for template, marker in _template_markers():
+        if marker in grid_text or marker in text:
+            return template
     compact = "".join((grid_text + "\n" + text).split())  # str.split: the same whitespace as \s, faster
     for template, marker in _template_markers():
         if marker in compact:

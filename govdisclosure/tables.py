@@ -36,12 +36,12 @@ _APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
 _APPEALS_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Row:
     """One grid row split into its label cells and the value cells after the last label."""
 
-    labels: list[str]
-    values: list[str]
+    labels: tuple[str, ...]
+    values: tuple[str, ...]
 
     @property
     def label(self) -> str:
@@ -70,14 +70,14 @@ def split_row(cells: Sequence[str]) -> _Row:
     Labels stand before the numbers; a text cell after the first number is a value that is not a
     number ("两件"), reported later as such rather than taken for a label.
     """
-    labels, values = _split_cells(tuple(cells))
-    return _Row(labels=list(labels), values=list(values))
+    return _split_cells(tuple(cells))
 
 
 # Reports of one template print the same label rows, and township tables are mostly rows of
-# zeros: the same cells recur across reports, so their split is remembered (bounded).
+# zeros: the same cells recur across reports, so their split is remembered (bounded; a _Row is
+# immutable, so one instance serves every report that prints the row).
 @lru_cache(maxsize=8192)
-def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _split_cells(cells: tuple[str, ...]) -> _Row:
     first_value = next(
         (i for i, c in enumerate(cells) if c.strip() and is_value_like(c)), len(cells)
     )
@@ -85,7 +85,7 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
         (i for i, c in enumerate(cells[:first_value]) if c.strip()), default=-1
     )
     labels = tuple(c.strip() for c in cells[: last_label + 1] if c.strip())
-    return labels, tuple(c.strip() for c in cells[last_label + 1 :])
+    return _Row(labels, tuple(c.strip() for c in cells[last_label + 1 :]))
 
 
 def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> list[str] | None:
@@ -107,7 +107,7 @@ def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> li
 
 
 def _opener(row: _Row) -> str | None:
-    return _opener_of(tuple(row.labels))
+    return _opener_of(row.labels)
 
 
 @lru_cache(maxsize=8192)
@@ -147,6 +147,7 @@ class TableExtractor:
         """Read every grid and return one row per template cell (``TABLE_COLUMNS`` order)."""
         current: str | None = None
         pending: list[str] = []
+        readers = {name: getattr(self, f"_read_{name}") for name in self.state}
         for grid in grids:
             self._aligned = grid.aligned
             self._grid_pending = len(pending)
@@ -160,7 +161,7 @@ class TableExtractor:
                 if current is None:
                     continue
                 self.state[current].seen = True
-                handled = getattr(self, f"_read_{current}")(row, pending)
+                handled = readers[current](row, pending)
                 if handled:
                     pending = []
                     self._grid_pending = 0
@@ -220,13 +221,13 @@ class TableExtractor:
             # "信息内容本年处理决定数量" in one cell: the header of a block that lost its cell
             # borders (shanghai_kewei_2024.md prints its （五）（六）（八） blocks as plain lines).
             glued = row.labels[0].split("信息内容", 1)[-1].strip()
-            header = ([glued] if glued else []) + row.labels[1:]
+            header = [*([glued] if glued else []), *row.labels[1:]]
         elif row.labels and not any(row.values) and all(
             match_label(label_key(lb), "proactive", "col", self.template) for lb in row.labels
         ):
             # A header row whose "信息内容" cell came out empty: pdfplumber returns None there
             # for the block continued on hongze_2023.pdf's page 3.
-            header = row.labels
+            header = list(row.labels)
         if header is not None:
             st = self.state["proactive"]
             st.header_labels = header
@@ -392,7 +393,7 @@ class TableExtractor:
                             self._labels[("requests", "row", d.code)], col_labels)
                 self._placement_issue(d)
             elif d.how == "unplaced":
-                row = _Row(labels=[d.row.label] if d.row.label else [], values=list(d.row.cells))
+                row = _Row(labels=(d.row.label,) if d.row.label else (), values=tuple(d.row.cells))
                 self._unplaced("requests", row, [], d.reason)
 
     def _placement_issue(self, d: Decision) -> None:
