@@ -3,6 +3,9 @@
 A re-run over a corpus only parses files that are new or changed: the key is the SHA-256 of the
 file's bytes, its format, govdisclosure's version and a fingerprint of the package data (the
 codebook, the rules …), so editing a rule in a CSV invalidates the cache as a new release would.
+
+A warm run need not even read the files: :class:`StatMemo` remembers which key each file had
+when its size, times, inode and device were what they are now (see there for when it trusts that).
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import logging
 import os
 import pickle
 import shutil
+import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["ReportCache", "default_cache_dir"]
+__all__ = ["ReportCache", "StatMemo", "default_cache_dir", "file_stat", "memo_stat"]
 logger = logging.getLogger(__name__)
 
 
@@ -62,10 +68,17 @@ def data_fingerprint() -> str:
 
 
 class ReportCache:
-    """Parsed-report frames stored as one pickle per file under ``directory/<version>/``.
+    """Parsed-report frames stored as one pickle per file under ``directory/parsed/<version>/``.
 
     The files are written by this library for this user only; a corrupt or unreadable entry is
     treated as missing and parsed again (the parse is the source of truth, the cache a copy).
+
+    Next to the entries, a :class:`StatMemo` (``files.sqlite3``, see :meth:`memo`) maps each
+    source file's path and stat to its key, so that a warm run finds the entries of unchanged
+    files without reading them. A file whose size, modification or status-change time, inode or
+    device differs from the memo is read and hashed again, as is one that had been modified less
+    than two seconds before it was last read. To make a run read every file regardless, pass
+    ``cache=False`` or :meth:`clear` the cache.
     """
 
     def __init__(self, directory: str | Path | None = None) -> None:
@@ -76,15 +89,24 @@ class ReportCache:
 
     @staticmethod
     def key(data: bytes, source_format: str) -> str:
+        """The entry's key: the SHA-256 of the file's bytes and the format they are read as."""
         return f"{hashlib.sha256(data).hexdigest()}-{source_format}"
+
+    def memo(self) -> StatMemo:
+        """The memo of source files' keys by their stat, loaded (for one run)."""
+        memo = StatMemo(self.directory / "files.sqlite3")
+        memo.load()
+        return memo
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pkl"
 
     def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (not whether it is readable)."""
         return self._path(key).exists()
 
     def get(self, key: str) -> dict[str, object] | None:
+        """The entry stored under ``key``; None when there is none or it cannot be read."""
         path = self._path(key)
         try:
             with path.open("rb") as fh:
@@ -100,6 +122,7 @@ class ReportCache:
         return entry if isinstance(entry, dict) else None
 
     def put(self, key: str, entry: dict[str, object]) -> None:
+        """Store ``entry`` under ``key``, replacing any entry there."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash or a parallel writer never leaves half a file.
@@ -113,3 +136,108 @@ class ReportCache:
         parsed = self.root / "parsed"
         if parsed.exists():
             shutil.rmtree(parsed)
+
+
+# A file modified this close to the moment it was read may be modified again within the same
+# timestamp tick (1 s or 2 s on some file systems) without its stat changing: its memo is not
+# trusted, as git treats "racily clean" index entries.
+RACY_NS = 2_000_000_000
+
+
+def file_stat(st: os.stat_result) -> str:
+    """What identifies one version of a file without reading it, as stored in the memo.
+
+    Size, modification and status-change times in nanoseconds, inode and device, as text: an
+    inode number may not fit SQLite's signed 64-bit integers. The status-change time catches a
+    rewrite that kept the size and restored the modification time (``cp -p``, ``touch -r``).
+    """
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def memo_stat(st: os.stat_result, read_ns: int) -> str | None:
+    """:func:`file_stat` if it may be memoized for the bytes read after ``read_ns`` (ns since
+    the epoch, taken before the stat), None when the file changed too recently to be sure that
+    a later change would show in its stat."""
+    if max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < read_ns:
+        return file_stat(st)
+    return None
+
+
+class StatMemo:
+    """The cache key of each source file by its absolute path and :func:`file_stat`.
+
+    One SQLite file (WAL, so that concurrent runs over the same cache wait rather than fail),
+    read whole by :meth:`load` at the start of a run and written once by :meth:`save` at its end,
+    from the main process only. It is only a shortcut: when it is missing, damaged or locked for
+    too long, files are read and hashed as without it (and a warning is logged).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, tuple[str, str]] = {}  # path → (stat, key)
+        self.fresh: dict[str, tuple[str, str]] = {}  # learnt during this run, not saved yet
+
+    def load(self) -> None:
+        """Read every record (one query: a run looks up thousands of files)."""
+        self.known = {}
+        if not self.path.exists():  # a lookup never creates the cache directory
+            return
+        try:
+            with self._connect() as conn:
+                rows = conn.execute("SELECT path, stat, key FROM files_v1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            # Not a database any more (a crash mid-write on a file system without atomic
+            # writes): start afresh, files are hashed again.
+            logger.warning("dropping unreadable cache memo %s: %s", self.path, exc)
+            self._remove()
+            return
+        except (sqlite3.Error, OSError) as exc:
+            logger.warning("cache memo %s not read, every file is hashed: %s", self.path, exc)
+            return
+        self.known = {os.fsdecode(path): (stat, key) for path, stat, key in rows}
+
+    def key(self, path: str, stat: str) -> str | None:
+        """The memoized key of ``path`` (absolute) if its stat is still ``stat``."""
+        found = self.known.get(path)
+        return found[1] if found is not None and found[0] == stat else None
+
+    def note(self, path: str, stat: str, key: str) -> None:
+        """Remember that ``path`` (absolute) with ``stat`` has ``key``; kept until :meth:`save`."""
+        if self.known.get(path) != (stat, key):
+            self.fresh[path] = (stat, key)
+
+    def save(self) -> None:
+        """Write what :meth:`note` learnt, in one transaction; a failure is logged, not raised
+        (the next run hashes those files again)."""
+        if not self.fresh:
+            return
+        rows = [(os.fsencode(path), stat, key) for path, (stat, key) in self.fresh.items()]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT OR REPLACE INTO files_v1 (path, stat, key) VALUES (?, ?, ?)", rows)
+                conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as exc:
+            logger.warning("cache memo %s not updated (%d files will be hashed again): %s",
+                           self.path, len(rows), exc)
+            return
+        self.known.update(self.fresh)
+        self.fresh = {}
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # Autocommit mode (transactions begun explicitly); the timeout waits out another run's
+        # write. Paths are BLOBs: a file name undecodable in UTF-8 is a str with surrogates.
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS files_v1 (path BLOB PRIMARY KEY, stat TEXT NOT NULL,"
+                         " key TEXT NOT NULL) WITHOUT ROWID")
+            yield conn
+
+    def _remove(self) -> None:
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError as exc:
+            logger.warning("cache memo %s not removed: %s", self.path, exc)

@@ -3,21 +3,30 @@
 Each file is read, looked up in the cache, parsed under a time limit and reduced to its frames in
 a worker; only the frames travel back, never the source text, so memory stays flat in the number
 of reports. Every path comes back exactly once: as frames or as a failure.
+
+With a cache, a file is first looked up by its stat in the cache's memo
+(:class:`~govdisclosure.cache.StatMemo`): an unchanged file (same size, modification and
+status-change times, inode and device as when it was last read, and not modified within two
+seconds of that read) is served from its entry without reading or hashing it. Any other file is
+read and hashed; the keys learnt are saved to the memo by the main process at the end of the run.
+``cache=False`` or clearing the cache makes every file be read again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from govdisclosure.cache import ReportCache
+from govdisclosure.cache import ReportCache, StatMemo, file_stat, memo_stat
 from govdisclosure.errors import FileTooLargeError, GovDisclosureError, TimeLimitError
 from govdisclosure.frames import to_ipc
 from govdisclosure.readers import format_of, read_source
@@ -42,13 +51,28 @@ class Options:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result for one path: ``entry`` (frames) or ``error``/``message``."""
+    """The result for one path: ``entry`` (frames) or ``error``/``message``.
+
+    ``key`` and ``stat`` are set when the file was read and hashed and its stat may be memoized
+    (:func:`~govdisclosure.cache.memo_stat`): the worker learns them, the main process records
+    them in the cache's memo, so that the next run need not read the file.
+    """
 
     path: str
     entry: dict[str, object] | None = None
     error: str = ""
     message: str = ""
     cached: bool = False
+    key: str = ""
+    stat: str = ""
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """A file whose entry is in the cache: its key, and its stat to memoize ("" if none)."""
+
+    key: str
+    stat: str = ""
 
 
 @contextmanager
@@ -79,16 +103,31 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def parse_path(path: str, options: Options) -> Outcome:
-    """Read, look up, parse and cache one file; never raises for a bad file."""
+def parse_path(path: str, options: Options, memo: StatMemo | None = None) -> Outcome:
+    """Read, look up, parse and cache one file; never raises for a bad file.
+
+    Args:
+        path: The file.
+        options: Cache, size and time limits.
+        memo: The cache's loaded memo (main process only): a file it knows unchanged is served
+            from its entry unread.
+    """
     try:
-        data, source_format = _read_bytes(path, options)
+        source_format = format_of(path)
+        read_ns, st = _stat(path, options)
         cache = _cache_at(options.cache_dir) if options.cache_dir else None
-        key = ReportCache.key(data, source_format) if cache else ""
-        if cache is not None:
-            entry = cache.get(key)
+        if cache is not None and memo is not None:
+            known = memo.key(os.path.abspath(path), file_stat(st))
+            entry = cache.get(known) if known else None
             if entry is not None:
                 return Outcome(path, _with_path(entry, path), cached=True)
+        data = _read_file(path)
+        key = stat = ""
+        if cache is not None:
+            key, stat = ReportCache.key(data, source_format), memo_stat(st, read_ns) or ""
+            entry = cache.get(key)
+            if entry is not None:
+                return Outcome(path, _with_path(entry, path), cached=True, key=key, stat=stat)
         with time_limit(options.time_limit, path):
             report = parse_source(read_source(data, source_format, name=path), report_id_of(data), path)
         # Arrow IPC bytes, built here in the worker: the main process only joins them.
@@ -96,7 +135,7 @@ def parse_path(path: str, options: Options) -> Outcome:
                  **{name: to_ipc(name, cols) for name, cols in report.column_lists().items()}}
         if cache is not None:
             cache.put(key, entry)
-        return Outcome(path, entry)
+        return Outcome(path, entry, key=key, stat=stat)
     except (GovDisclosureError, OSError) as exc:  # recorded as a failure, never dropped
         return Outcome(path, error=type(exc).__name__, message=str(exc))
     except Exception as exc:
@@ -107,15 +146,21 @@ def parse_path(path: str, options: Options) -> Outcome:
                        message=f"{path}: unexpected error while parsing (please report it): {exc}")
 
 
-def _read_bytes(path: str, options: Options) -> tuple[bytes, str]:
-    source_format = format_of(path)
-    file = Path(path)
-    size = file.stat().st_size
-    if size > options.max_bytes:
+def _stat(path: str, options: Options) -> tuple[int, os.stat_result]:
+    """The time before the stat (for :func:`memo_stat`) and the stat of a file not too large."""
+    # Taken before the stat and the read: a change after it gets a later modification time.
+    read_ns = time.time_ns()
+    st = os.stat(path)
+    if st.st_size > options.max_bytes:
         raise FileTooLargeError(
-            f"{path}: the file has {size / 2**20:.0f} MB; annual reports are far smaller, so it "
+            f"{path}: the file has {st.st_size / 2**20:.0f} MB; annual reports are far smaller, so it "
             f"was not read (limit {options.max_bytes / 2**20:.0f} MB: max_bytes=)")
-    return file.read_bytes(), source_format
+    return read_ns, st
+
+
+def _read_file(path: str) -> bytes:
+    """The file's bytes (the one place a source file is read: tests count the reads)."""
+    return Path(path).read_bytes()
 
 
 @lru_cache(maxsize=8)
@@ -124,29 +169,49 @@ def _cache_at(directory: str) -> ReportCache:
     return ReportCache(directory)
 
 
-def cached_key(path: str, options: Options) -> str | None:
+def cached_key(path: str, options: Options, memo: StatMemo | None = None) -> CachedFile | None:
     """The cache key of a file whose parse is cached, or None to parse it.
 
     Only whether the entry exists: the entry itself is loaded when its turn comes, so a warm
-    run with a pool never holds every cached report at once. Any problem reading the file is
-    left to :func:`parse_path`, which reports it.
+    run with a pool never holds every cached report at once. A file the ``memo`` knows
+    unchanged is not read. Any problem reading the file is left to :func:`parse_path`, which
+    reports it.
     """
     if not options.cache_dir:
         return None
+    cache = _cache_at(options.cache_dir)
     try:
-        data, source_format = _read_bytes(path, options)
+        source_format = format_of(path)
+        read_ns, st = _stat(path, options)
+        if memo is not None:
+            known = memo.key(os.path.abspath(path), file_stat(st))
+            if known and cache.has(known):
+                return CachedFile(known)
+        data = _read_file(path)
     except (GovDisclosureError, OSError):
         return None
     key = ReportCache.key(data, source_format)
-    return key if _cache_at(options.cache_dir).has(key) else None
+    return CachedFile(key, memo_stat(st, read_ns) or "") if cache.has(key) else None
 
 
-def _load_cached(path: str, key: str, options: Options) -> Outcome:
-    """The cached outcome under ``key``; parsed here if the entry went missing meanwhile."""
-    entry = _cache_at(options.cache_dir).get(key)  # type: ignore[arg-type]
+def _load_cached(path: str, found: CachedFile, options: Options) -> Outcome:
+    """The cached outcome of ``found``; parsed here if the entry went missing meanwhile."""
+    entry = _cache_at(options.cache_dir).get(found.key)  # type: ignore[arg-type]
     if entry is None:
         return parse_path(path, options)
-    return Outcome(path, _with_path(entry, path), cached=True)
+    return Outcome(path, _with_path(entry, path), cached=True, key=found.key, stat=found.stat)
+
+
+def _memo_of(options: Options) -> StatMemo | None:
+    """The cache's memo, loaded for this run (None without a cache)."""
+    return _cache_at(options.cache_dir).memo() if options.cache_dir else None
+
+
+def _noted(outcome: Outcome, memo: StatMemo | None) -> Outcome:
+    """``outcome``, its key and stat noted in ``memo`` when it has frames to be found by them."""
+    if memo is not None and outcome.stat and outcome.entry is not None:
+        memo.note(os.path.abspath(outcome.path), outcome.stat, outcome.key)
+    return outcome
 
 
 def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
@@ -173,13 +238,28 @@ def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "
         return
     if backend != "processes":
         raise ValueError(f"unknown backend {backend!r}; use 'processes' or 'dask'")
+    memo = _memo_of(options)
+    outcomes = _run_local(paths, options, n_jobs, memo)
+    try:
+        for outcome in outcomes:
+            yield _noted(outcome, memo)
+    finally:
+        outcomes.close()  # the pool is shut down first
+        # Also after an interrupted run: what was learnt holds.
+        if memo is not None:
+            memo.save()
+
+
+def _run_local(paths: list[str], options: Options, n_jobs: int,
+               memo: StatMemo | None) -> Generator[Outcome, None, None]:
+    """:func:`run` on this machine: in this process, or cached files here and others in a pool."""
     if n_jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            yield parse_path(path, options)
+            yield parse_path(path, options, memo)
         return
     # Cached files are served in this process, without a pool or shipping frames between
     # processes; only the others go to the workers.
-    known = {i: key for i, path in enumerate(paths) if (key := cached_key(path, options))}
+    known = {i: found for i, path in enumerate(paths) if (found := cached_key(path, options, memo))}
     todo = [path for i, path in enumerate(paths) if i not in known]
     parsed: Iterator[Outcome] = iter(())
     pool = None

@@ -1,0 +1,192 @@
+"""The parse cache's stat memo: unchanged files are not read again, changed ones always are."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from types import SimpleNamespace
+
+import pytest
+from distinct import SEED_PIPE, SEED_TAB, distinct_values, fill_seed
+
+import govdisclosure as gd
+from govdisclosure import cache as cache_module
+from govdisclosure import engine
+from govdisclosure.cache import RACY_NS, ReportCache, memo_stat
+from govdisclosure.report import report_id_of
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    """Four reports with distinct tables (two per seed layout) and one empty file."""
+    root = tmp_path / "reports"
+    root.mkdir()
+    for i in range(2):
+        values = distinct_values("2021", seed=100 * i)
+        (root / f"tab{i}.txt").write_text(fill_seed(SEED_TAB.read_text(encoding="utf-8"), values),
+                                          encoding="utf-8")
+        (root / f"pipe{i}.md").write_text(fill_seed(SEED_PIPE.read_text(encoding="utf-8"), values),
+                                          encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    return root
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written a moment ago count as settled (as after two seconds), so they are memoized."""
+    monkeypatch.setattr(cache_module, "RACY_NS", -60 * 10**9)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The source files this process reads (a warm run with a pool serves the cache here too)."""
+    seen: list[str] = []
+    real = engine._read_file
+
+    def counting(path: str) -> bytes:
+        seen.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(engine, "_read_file", counting)
+    return seen
+
+
+def _read(path, **kw) -> gd.Corpus:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gd.GovDisclosureWarning)
+        return gd.read_corpus(path, progress=False, **kw)
+
+
+def _memo(cache) -> dict[str, tuple[str, str]]:
+    return ReportCache(cache).memo().known
+
+
+def _report_id(corpus: gd.Corpus, path) -> str:
+    return corpus.reports.set_index("source_path").loc[str(path), "report_id"]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_warm_run_reads_no_unchanged_file(corpus_dir, tmp_path, settled, reads, n_jobs) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
+    # Every file with an entry is memoized, by absolute path, with its stat and key; the empty
+    # file failed, so it has no entry to find and no memo.
+    memo = _memo(cache)
+    assert sorted(os.path.basename(p) for p in memo) == ["pipe0.md", "pipe1.md", "tab0.txt", "tab1.txt"]
+    tab0 = corpus_dir / "tab0.txt"
+    assert memo[str(tab0)] == (cache_module.file_stat(tab0.stat()),
+                               ReportCache.key(tab0.read_bytes(), "txt"))
+    reads.clear()
+    warm = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
+    assert reads == ["empty.txt"]  # read to be parsed (and fail) again; the rest are not read
+    assert warm.run_info["cached"] == 4 and warm.equals(cold)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_changed_file_with_the_same_size_is_parsed_again(corpus_dir, tmp_path, settled, reads,
+                                                         n_jobs) -> None:
+    cache = tmp_path / "cache"
+    _read(corpus_dir, cache=cache)
+    tab0 = corpus_dir / "tab0.txt"
+    before = tab0.stat()
+    text = tab0.read_text(encoding="utf-8")
+    changed = text.replace("。", "，", 1).encode("utf-8")  # both three bytes in UTF-8
+    assert changed != text.encode("utf-8") and len(changed) == before.st_size
+    tab0.write_bytes(changed)
+    os.utime(tab0, ns=(before.st_atime_ns, before.st_mtime_ns + 5 * 10**9))  # a new mtime
+    reads.clear()
+    again = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
+    assert sorted(reads) == ["empty.txt", "tab0.txt"]
+    assert again.run_info["cached"] == 3
+    assert _report_id(again, tab0) == report_id_of(changed)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_changed_file_with_the_same_mtime_is_parsed_again(corpus_dir, tmp_path, settled, reads,
+                                                          n_jobs) -> None:
+    cache = tmp_path / "cache"
+    _read(corpus_dir, cache=cache)
+    tab0, pipe0 = corpus_dir / "tab0.txt", corpus_dir / "pipe0.md"
+    # tab0 grows by a line, pipe0 keeps its size: both get their old mtime back, as `cp -p`,
+    # `touch -r` or an unpacked archive would; size and status-change time tell them apart.
+    for path, extra in ((tab0, b"\n"), (pipe0, b"")):
+        before = path.stat()
+        data = path.read_bytes()
+        path.write_bytes(data.replace("。".encode(), "，".encode(), 1) + extra)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert path.stat().st_mtime_ns == before.st_mtime_ns
+    reads.clear()
+    again = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
+    assert sorted(reads) == ["empty.txt", "pipe0.md", "tab0.txt"]
+    assert again.run_info["cached"] == 2
+    for path in (tab0, pipe0):
+        assert _report_id(again, path) == report_id_of(path.read_bytes())
+
+
+def test_racily_fresh_files_are_not_memoized(corpus_dir, tmp_path, reads) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache)
+    # Written just before the run: a change within the same timestamp tick could leave their
+    # stat as recorded, so the memo keeps nothing and the next run reads them all again.
+    assert _memo(cache) == {}
+    reads.clear()
+    warm = _read(corpus_dir, cache=cache)
+    assert sorted(reads) == ["empty.txt", "pipe0.md", "pipe1.md", "tab0.txt", "tab1.txt"]
+    assert warm.run_info["cached"] == 4 and warm.equals(cold)
+
+
+def test_memo_stat_trusts_only_files_settled_before_the_read() -> None:
+    second = 10**9
+    now = 1_700_000_000 * second
+
+    def stat(mtime: int, ctime: int) -> os.stat_result:
+        return SimpleNamespace(st_size=10, st_mtime_ns=mtime, st_ctime_ns=ctime, st_ino=7,
+                               st_dev=3)  # type: ignore[return-value]
+
+    settled = now - 3 * second
+    assert cache_module.RACY_NS == RACY_NS == 2 * second
+    assert memo_stat(stat(settled, settled), now) == f"10:{settled}:{settled}:7:3"
+    assert memo_stat(stat(now - 1 * second, now - 3 * second), now) is None  # modified just before
+    assert memo_stat(stat(now - 3 * second, now - 1 * second), now) is None  # mtime restored just before
+    assert memo_stat(stat(now + 5 * second, now + 5 * second), now) is None  # a clock ahead of ours
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_memo_of_a_missing_entry_parses_the_file(corpus_dir, tmp_path, settled, reads, n_jobs) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache)
+    tab1 = corpus_dir / "tab1.txt"
+    key = _memo(cache)[str(tab1)][1]
+    entries = [p for p in ReportCache(cache).directory.rglob("*") if p.is_file() and p.name.startswith(key)]
+    assert len(entries) == 1
+    entries[0].unlink()
+    reads.clear()
+    warm = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
+    assert sorted(reads) == ["empty.txt", "tab1.txt"]
+    assert warm.run_info["cached"] == 3 and warm.equals(cold)
+    assert entries[0].exists()  # parsed and stored again
+
+
+def test_damaged_memo_is_dropped_and_rebuilt(corpus_dir, tmp_path, settled, reads, caplog) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache)
+    memo_file = ReportCache(cache).directory / "files.sqlite3"
+    assert memo_file.exists()
+    memo_file.write_bytes(b"not a database" * 100)
+    reads.clear()
+    with caplog.at_level(logging.WARNING, logger="govdisclosure.cache"):
+        warm = _read(corpus_dir, cache=cache)
+    assert "dropping unreadable cache memo" in caplog.text
+    assert len(reads) == 5 and warm.run_info["cached"] == 4 and warm.equals(cold)
+    assert len(_memo(cache)) == 4  # rebuilt by that run
+    reads.clear()
+    _read(corpus_dir, cache=cache)
+    assert reads == ["empty.txt"]
+
+
+def test_memo_is_not_used_without_a_cache(corpus_dir, tmp_path, settled, reads) -> None:
+    _read(corpus_dir, cache=tmp_path / "cache")
+    reads.clear()
+    _read(corpus_dir, cache=False)
+    assert len(reads) == 5
