@@ -249,8 +249,9 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
 def _columns(rows: list[tuple], names: list[str], report_id: list[str] | None = None) -> dict[str, list[object]]:
     """Rows → ``{column: values}``, ``report_id`` (one id) first as in the frames."""
     out: dict[str, list[object]] = {"report_id": report_id * len(rows)} if report_id else {}
-    for i, name in enumerate(names):
-        out[name] = [row[i] for row in rows]
+    columns = zip(*rows, strict=True) if rows else ([] for _ in names)  # transposed in C
+    for name, column in zip(names, columns, strict=True):
+        out[name] = list(column)
     return out
 
 

@@ -193,17 +193,7 @@ class TableExtractor:
 
     def _match_row(self, table: str, row: _Row, pending: list[str]) -> tuple[str | None, str]:
         """Match the most specific label first, then labels wrapped over preceding lines."""
-        candidates = []
-        if row.labels:
-            candidates.append(row.labels[-1])
-            candidates.append("".join(row.labels))
-        for n in range(1, len(pending) + 1):
-            candidates.append("".join(pending[-n:]) + "".join(row.labels))
-        for label in candidates:
-            code = match_label(label_key(label), table, "row", self.template)
-            if code:
-                return code, label
-        return None, row.label or "".join(pending)
+        return _match_row(table, row.labels, tuple(pending), self.template)
 
     def _unplaced(self, table: str, row: _Row, pending: list[str], reason: str) -> None:
         label = row.label or "".join(pending) or "（无行标签）"
@@ -491,6 +481,25 @@ class TableExtractor:
                     reported=str(len(missing)),
                 )
         return records
+
+
+# Every report of a template prints the same row labels: a row's match is remembered (bounded).
+@lru_cache(maxsize=8192)
+def _match_row(table: str, labels: tuple[str, ...], pending: tuple[str, ...],
+               template: str) -> tuple[str | None, str]:
+    """The row code named by a row's labels, most specific first, then with the labels wrapped
+    over the lines above it (``pending``); and the label that named it."""
+    candidates = []
+    if labels:
+        candidates.append(labels[-1])
+        candidates.append("".join(labels))
+    for n in range(1, len(pending) + 1):
+        candidates.append("".join(pending[-n:]) + "".join(labels))
+    for label in candidates:
+        code = match_label(label_key(label), table, "row", template)
+        if code:
+            return code, label
+    return None, " ".join(labels) or "".join(pending)
 
 
 @lru_cache(maxsize=16)
