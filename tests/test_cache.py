@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import struct
 import warnings
+import zlib
 from types import SimpleNamespace
 
+import pyarrow as pa
 import pytest
 from distinct import SEED_PIPE, SEED_TAB, distinct_values, fill_seed
 
@@ -190,3 +194,94 @@ def test_memo_is_not_used_without_a_cache(corpus_dir, tmp_path, settled, reads) 
     reads.clear()
     _read(corpus_dir, cache=False)
     assert len(reads) == 5
+
+
+def _entries(cache) -> list:
+    return sorted(ReportCache(cache).directory.rglob("*.pkl.zst"))
+
+
+def test_entries_are_compressed_and_read_back_equal(corpus_dir, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    _read(corpus_dir, cache=cache)
+    store = ReportCache(cache)
+    key = ReportCache.key((corpus_dir / "tab0.txt").read_bytes(), "txt")
+    entry = store.get(key)
+    assert entry is not None and sorted(entry) == ["issues", "meta", "sections", "tables"]
+    assert entry["meta"]["source_path"] == str(corpus_dir / "tab0.txt")
+    plain = pickle.dumps({name: value if name == "meta" else bytes(value) for name, value in entry.items()})
+    stored = store._path(key)
+    assert stored.name == f"{key}.pkl.zst" and stored.read_bytes()[:4] == b"GDz1"
+    assert stored.stat().st_size < len(plain) / 3
+    # Written again from what was read, it is the same file.
+    again = cache_module._pack(entry)
+    assert again == stored.read_bytes()
+
+
+def _flipped_unnoticed_by_zstd(data: bytes) -> bytes:
+    """``data`` with one bit flipped in its middle where zstd decompresses it to other bytes
+    without noticing (most flips: pyarrow's zstd frames carry no checksum)."""
+    size = struct.unpack_from("<Q", data, 4)[0]
+    original = pa.decompress(data[16:], decompressed_size=size, codec="zstd", asbytes=True)
+    for pos in range(len(data) // 2, len(data)):
+        flipped = data[:pos] + bytes([data[pos] ^ 0x01]) + data[pos + 1:]
+        try:
+            raw = pa.decompress(flipped[16:], decompressed_size=size, codec="zstd", asbytes=True)
+        except OSError:
+            continue
+        if raw != original:
+            return flipped
+    raise AssertionError("zstd noticed every flip")  # pragma: no cover
+
+
+def _forged(data: bytes, magic: bytes = b"GDz1", extra: int = 0) -> bytes:
+    """``data`` with another magic or a first part length off by ``extra``, and a right CRC."""
+    size = struct.unpack_from("<Q", data, 4)[0]
+    raw = bytearray(pa.decompress(data[16:], decompressed_size=size, codec="zstd", asbytes=True))
+    struct.pack_into("<Q", raw, 4, struct.unpack_from("<Q", raw, 4)[0] + extra)
+    packed = pa.compress(bytes(raw), codec="zstd", asbytes=True)
+    return struct.pack("<4sQI", magic, len(raw), zlib.crc32(packed)) + packed
+
+
+DAMAGES = {
+    "empty": lambda data: b"",
+    "truncated": lambda data: data[: len(data) // 2],
+    "flipped": lambda data: data[:-100] + bytes([data[-100] ^ 0x40]) + data[-99:],
+    "flipped unnoticed by zstd": _flipped_unnoticed_by_zstd,
+    "length": lambda data: data[:4] + struct.pack("<Q", struct.unpack_from("<Q", data, 4)[0] + 1) + data[12:],
+    "parts": lambda data: _forged(data, extra=1),
+    "other magic": lambda data: _forged(data, magic=b"GDz9"),
+    "plain pickle": lambda data: pickle.dumps({"meta": {}}),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_damaged_entry_is_dropped_and_parsed_again(corpus_dir, tmp_path, caplog, damage) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache)
+    entries = _entries(cache)
+    assert len(entries) == 4
+    victim = entries[0]
+    data = victim.read_bytes()
+    assert _forged(data) == data  # the forgery itself changes nothing
+    victim.write_bytes(DAMAGES[damage](data))
+    with caplog.at_level(logging.WARNING, logger="govdisclosure.cache"):
+        warm = _read(corpus_dir, cache=cache)
+    assert f"dropping unreadable cache entry {victim}" in caplog.text
+    assert warm.run_info["cached"] == 3 and warm.equals(cold)
+    assert victim.read_bytes() == data  # parsed and stored again
+
+
+def test_entries_of_the_old_format_are_ignored(corpus_dir, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    cold = _read(corpus_dir, cache=cache)
+    store = ReportCache(cache)
+    # Plain pickles under every key, as an earlier version wrote them, all holding tab0's
+    # report: were one read, the corpus would show tab0 in its place.
+    tab0 = store.get(ReportCache.key((corpus_dir / "tab0.txt").read_bytes(), "txt"))
+    old = pickle.dumps({name: value if name == "meta" else bytes(value) for name, value in tab0.items()})
+    for entry in _entries(cache):
+        entry.with_name(entry.name.removesuffix(".zst")).write_bytes(old)
+        entry.unlink()
+    warm = _read(corpus_dir, cache=cache)
+    assert warm.run_info["cached"] == 0 and warm.equals(cold)
+    assert len(list(store.directory.rglob("*.pkl"))) == 4  # left alone

@@ -68,7 +68,7 @@ def test_cache_reuses_and_invalidates(corpus_dir, tmp_path) -> None:
 def test_warm_run_with_a_pool_serves_the_cache_and_survives_a_vanished_entry(corpus_dir, tmp_path) -> None:
     cache = tmp_path / "cache"
     cold = _read(corpus_dir, cache=cache, n_jobs=2)
-    entries = sorted((cache / "parsed").rglob("*.pkl"))
+    entries = sorted((cache / "parsed").rglob("*.pkl.zst"))
     assert len(entries) == 6
     warm = _read(corpus_dir, cache=cache, n_jobs=2)
     assert warm.run_info["cached"] == 6 and warm.equals(cold)
@@ -87,7 +87,7 @@ def test_warm_run_with_a_pool_serves_the_cache_and_survives_a_vanished_entry(cor
 def test_corrupt_cache_entry_is_parsed_again(corpus_dir, tmp_path) -> None:
     cache = tmp_path / "cache"
     _read(corpus_dir, cache=cache)
-    entries = list(ReportCache(cache).directory.rglob("*.pkl"))
+    entries = list(ReportCache(cache).directory.rglob("*.pkl.zst"))
     assert len(entries) == 6
     for entry in entries:
         entry.write_bytes(b"not a pickle")
