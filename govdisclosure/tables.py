@@ -78,14 +78,19 @@ def split_row(cells: Sequence[str]) -> _Row:
 # immutable, so one instance serves every report that prints the row).
 @lru_cache(maxsize=8192)
 def _split_cells(cells: tuple[str, ...]) -> _Row:
-    first_value = next(
-        (i for i, c in enumerate(cells) if c.strip() and is_value_like(c)), len(cells)
-    )
-    last_label = max(
-        (i for i, c in enumerate(cells[:first_value]) if c.strip()), default=-1
-    )
-    labels = tuple(c.strip() for c in cells[: last_label + 1] if c.strip())
-    return _Row(labels, tuple(c.strip() for c in cells[last_label + 1 :]))
+    stripped = [c.strip() for c in cells]
+    first_value = len(stripped)
+    for i, text in enumerate(stripped):
+        # parse_cell strips what it reads, so the stripped text reads the same (and shares its
+        # memo entry with the value cell it becomes).
+        if text and is_value_like(text):
+            first_value = i
+            break
+    last_label = first_value - 1
+    while last_label >= 0 and not stripped[last_label]:
+        last_label -= 1
+    labels = tuple(text for text in stripped[: last_label + 1] if text)
+    return _Row(labels, tuple(stripped[last_label + 1 :]))
 
 
 def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> list[str] | None:
