@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from govdisclosure.cache import default_cache_dir
 from govdisclosure.codebook import read_package_csv
-from govdisclosure.engine import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT, Options, Outcome
+from govdisclosure.engine import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT, Batch, Options
 from govdisclosure.engine import run as engine_run
 from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, to_frame
 from govdisclosure.report import reports_frame
@@ -266,23 +266,34 @@ class _Run:
         if cache:
             cache_dir = str(default_cache_dir() if cache is True else Path(cache))
         options = Options(cache_dir=cache_dir, max_bytes=max_bytes, time_limit=time_limit)
-        outcomes: Iterable[Outcome] = engine_run(self.files, options, n_jobs=self.jobs,
-                                                 backend=backend, client=client)
-        if progress if progress is not None else sys.stderr.isatty():
-            from tqdm.auto import tqdm
-
-            outcomes = tqdm(outcomes, total=len(self.files), desc="reading reports", unit="report")
-        self.outcomes = outcomes
+        self.batches: Iterable[Batch] = engine_run(self.files, options, n_jobs=self.jobs,
+                                                   backend=backend, client=client)
+        self.progress = progress if progress is not None else sys.stderr.isatty()
         self.failures: list[tuple[str, str, str]] = []
         self.cached = 0
 
     def consume(self, frames: _FrameBuilder) -> None:
-        for outcome in self.outcomes:
-            if outcome.entry is None:
-                self.failures.append((outcome.path, outcome.error, outcome.message))
-                continue
-            self.cached += outcome.cached
-            frames.add(outcome.entry)
+        bar = None
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(self.files), desc="reading reports", unit="report")
+        try:
+            for batch in self.batches:
+                metas = []
+                for outcome in batch.outcomes:
+                    if outcome.entry is None:
+                        self.failures.append((outcome.path, outcome.error, outcome.message))
+                        continue
+                    self.cached += outcome.cached
+                    metas.append(outcome.entry["meta"])
+                if metas:
+                    frames.add(metas, batch.frames)  # type: ignore[arg-type]
+                if bar is not None:
+                    bar.update(len(batch.outcomes))
+        finally:
+            if bar is not None:
+                bar.close()
 
     def failures_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.failures, columns=FAILURE_COLUMNS)
@@ -308,11 +319,12 @@ class _FrameBuilder:
     """Gathers reports' Arrow tables and joins them a batch at a time.
 
     Every ``batch`` reports, each frame's small per-report tables are joined into one table in
-    contiguous memory (thousands of tiny chunks make every later operation slow). The batches
-    are kept as chunks, which become DataFrames once at the end without copying their text (a
-    pandas concatenation copied all ~0.8 GB of a 10,000-report corpus once more, and fresh
-    memory is slow to get); or, with a ``sink``, they are handed to it (written to disk) and
-    not kept at all.
+    contiguous memory (thousands of tiny chunks make every later operation slow); tables that
+    a worker joined already for at least a quarter of a batch are a batch of their own, not
+    copied again. The batches are kept as chunks, which become DataFrames once at the end
+    without copying their text (a pandas concatenation copied all ~0.8 GB of a 10,000-report
+    corpus once more, and fresh memory is slow to get); or, with a ``sink``, they are handed to
+    it (written to disk) and not kept at all.
     """
 
     def __init__(self, batch: int | None = None,
@@ -327,17 +339,27 @@ class _FrameBuilder:
         self.metas: list[dict[str, object]] = []
         self.pending: dict[str, list[pa.Table]] = {name: [] for name in FRAME_SCHEMAS}
 
-    def add(self, entry: dict[str, object]) -> None:
-        self.metas.append(entry["meta"])  # type: ignore[arg-type]
-        for name, tables in self.pending.items():
-            tables.append(from_ipc(entry[name]))  # type: ignore[arg-type]
+    def add(self, metas: list[dict[str, object]], streams: dict[str, bytes]) -> None:
+        """Reports' metadata, and one IPC stream per frame with their rows (an engine batch)."""
+        tables = {name: from_ipc(streams[name]) for name in self.pending}
+        if len(metas) > 1 and 4 * len(metas) >= self.batch:  # joined by a worker, and large
+            if self.metas:
+                self._flush()
+            self._emit(metas, tables)
+            return
+        self.metas += metas
+        for name, table in tables.items():
+            self.pending[name].append(table)
         if len(self.metas) >= self.batch:
             self._flush()
 
     def _flush(self) -> None:
-        built = {"reports": pa.Table.from_pandas(reports_frame(self.metas), preserve_index=False)}
-        built.update({name: join(name, tables) for name, tables in self.pending.items()})
+        metas, pending = self.metas, self.pending
         self._reset()
+        self._emit(metas, {name: join(name, tables) for name, tables in pending.items()})
+
+    def _emit(self, metas: list[dict[str, object]], tables: dict[str, pa.Table]) -> None:
+        built = {"reports": pa.Table.from_pandas(reports_frame(metas), preserve_index=False), **tables}
         self.flushed += 1
         if self.sink is not None:
             self.sink(built)

@@ -2,7 +2,8 @@
 
 Each file is read, looked up in the cache, parsed under a time limit and reduced to its frames in
 a worker; only the frames travel back, never the source text, so memory stays flat in the number
-of reports. Every path comes back exactly once: as frames or as a failure.
+of reports. Every path comes back exactly once: as frames or as a failure, in a :class:`Batch`
+of consecutive paths whose reports' rows a worker has joined.
 
 With a cache, a file is first looked up by its stat in the cache's memo
 (:class:`~govdisclosure.cache.StatMemo`): an unchanged file (same size, modification and
@@ -10,25 +11,34 @@ status-change times, inode and device as when it was last read, and not modified
 seconds of that read) is served from its entry without reading or hashing it. Any other file is
 read and hashed; the keys learnt are saved to the memo by the main process at the end of the run.
 ``cache=False`` or clearing the cache makes every file be read again.
+
+With a pool, workers also serve the cached entries, a few hundred at a time: each loads and
+decompresses its entries and joins their rows, so the main process only receives one Arrow IPC
+stream per frame and batch (a warm run of 10,000 reports is mostly that work, which one
+process did alone before).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
+
 from govdisclosure.cache import ReportCache, StatMemo, file_stat, memo_stat
 from govdisclosure.errors import FileTooLargeError, GovDisclosureError, TimeLimitError
-from govdisclosure.frames import to_ipc
+from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, to_ipc
 from govdisclosure.readers import format_of, read_source
 from govdisclosure.report import parse_source, report_id_of
 
@@ -68,11 +78,25 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class CachedFile:
-    """A file whose entry is in the cache: its key, and its stat to memoize ("" if none)."""
+class Batch:
+    """The outcomes of consecutive input paths, and their reports' rows.
 
-    key: str
-    stat: str = ""
+    ``frames`` maps each frame name (sections, tables, issues) to one Arrow IPC stream with the
+    rows of every outcome that has an ``entry``, in order; such an entry holds the report's
+    ``meta`` only. Empty when no outcome has one.
+    """
+
+    outcomes: tuple[Outcome, ...]
+    frames: dict[str, object]  # bytes or pyarrow.Buffer
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Batch:
+        """One outcome as a batch: its entry's IPC streams become the batch's frames."""
+        entry = outcome.entry
+        if entry is None:
+            return cls((outcome,), {})
+        return cls((replace(outcome, entry={"meta": entry["meta"]}),),
+                   {name: entry[name] for name in FRAME_SCHEMAS})
 
 
 @contextmanager
@@ -103,24 +127,12 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def parse_path(path: str, options: Options, memo: StatMemo | None = None) -> Outcome:
-    """Read, look up, parse and cache one file; never raises for a bad file.
-
-    Args:
-        path: The file.
-        options: Cache, size and time limits.
-        memo: The cache's loaded memo (main process only): a file it knows unchanged is served
-            from its entry unread.
-    """
+def parse_path(path: str, options: Options) -> Outcome:
+    """Read, look up, parse and cache one file; never raises for a bad file."""
     try:
         source_format = format_of(path)
         read_ns, st = _stat(path, options)
         cache = _cache_at(options.cache_dir) if options.cache_dir else None
-        if cache is not None and memo is not None:
-            known = memo.key(os.path.abspath(path), file_stat(st))
-            entry = cache.get(known) if known else None
-            if entry is not None:
-                return Outcome(path, _with_path(entry, path), cached=True)
         data = _read_file(path)
         key = stat = ""
         if cache is not None:
@@ -169,37 +181,55 @@ def _cache_at(directory: str) -> ReportCache:
     return ReportCache(directory)
 
 
-def cached_key(path: str, options: Options, memo: StatMemo | None = None) -> CachedFile | None:
-    """The cache key of a file whose parse is cached, or None to parse it.
+def known_key(path: str, options: Options, memo: StatMemo | None) -> str:
+    """The key ``memo`` holds for ``path`` if the file's stat is unchanged, else "" (read it).
 
-    Only whether the entry exists: the entry itself is loaded when its turn comes, so a warm
-    run with a pool never holds every cached report at once. A file the ``memo`` knows
-    unchanged is not read. Any problem reading the file is left to :func:`parse_path`, which
-    reports it.
+    Only a stat, in the main process: whether the entry is still there is found out when it is
+    loaded. A file that cannot be looked up is left to :func:`parse_path`, which reports it.
     """
-    if not options.cache_dir:
-        return None
-    cache = _cache_at(options.cache_dir)
+    if memo is None:
+        return ""
     try:
-        source_format = format_of(path)
-        read_ns, st = _stat(path, options)
-        if memo is not None:
-            known = memo.key(os.path.abspath(path), file_stat(st))
-            if known and cache.has(known):
-                return CachedFile(known)
-        data = _read_file(path)
-    except (GovDisclosureError, OSError):
-        return None
-    key = ReportCache.key(data, source_format)
-    return CachedFile(key, memo_stat(st, read_ns) or "") if cache.has(key) else None
+        st = os.stat(path)
+    except OSError:
+        return ""
+    if st.st_size > options.max_bytes:  # refused by parse_path, whatever the cache holds
+        return ""
+    return memo.key(os.path.abspath(path), file_stat(st)) or ""
 
 
-def _load_cached(path: str, found: CachedFile, options: Options) -> Outcome:
-    """The cached outcome of ``found``; parsed here if the entry went missing meanwhile."""
-    entry = _cache_at(options.cache_dir).get(found.key)  # type: ignore[arg-type]
+def _load_cached(path: str, key: str, options: Options) -> Outcome:
+    """The cached outcome under ``key``; parsed if the entry is gone or unreadable."""
+    entry = _cache_at(options.cache_dir).get(key)  # type: ignore[arg-type]
     if entry is None:
         return parse_path(path, options)
-    return Outcome(path, _with_path(entry, path), cached=True, key=found.key, stat=found.stat)
+    return Outcome(path, _with_path(entry, path), cached=True)
+
+
+def _outcome(path: str, key: str, options: Options) -> Outcome:
+    """From the cache when ``key`` (memoized) is given and its entry readable, else parsed."""
+    return _load_cached(path, key, options) if key else parse_path(path, options)
+
+
+def serve(items: list[tuple[str, str]], options: Options) -> Batch:
+    """A worker's task: the outcomes of consecutive ``(path, memoized key or "")`` items, their
+    reports' rows joined into one IPC stream per frame."""
+    outcomes: list[Outcome] = []
+    tables: dict[str, list[pa.Table]] = {name: [] for name in FRAME_SCHEMAS}
+    for path, key in items:
+        single = Batch.of(_outcome(path, key, options))
+        outcomes += single.outcomes
+        for name, stream in single.frames.items():
+            tables[name].append(from_ipc(stream))  # type: ignore[arg-type]
+    return Batch(tuple(outcomes), {name: _stream(join(name, parts)) for name, parts in tables.items()})
+
+
+def _stream(table: pa.Table) -> pa.Buffer:
+    """A table (one chunk) as an Arrow IPC stream, for :func:`~govdisclosure.frames.from_ipc`."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
 
 
 def _memo_of(options: Options) -> StatMemo | None:
@@ -207,11 +237,13 @@ def _memo_of(options: Options) -> StatMemo | None:
     return _cache_at(options.cache_dir).memo() if options.cache_dir else None
 
 
-def _noted(outcome: Outcome, memo: StatMemo | None) -> Outcome:
-    """``outcome``, its key and stat noted in ``memo`` when it has frames to be found by them."""
-    if memo is not None and outcome.stat and outcome.entry is not None:
-        memo.note(os.path.abspath(outcome.path), outcome.stat, outcome.key)
-    return outcome
+def _note(batch: Batch, memo: StatMemo | None) -> None:
+    """Record in ``memo`` the keys and stats of the batch's files read and hashed, with frames."""
+    if memo is None:
+        return
+    for outcome in batch.outcomes:
+        if outcome.stat and outcome.entry is not None:
+            memo.note(os.path.abspath(outcome.path), outcome.stat, outcome.key)
 
 
 def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
@@ -222,8 +254,8 @@ def _with_path(entry: dict[str, object], path: str) -> dict[str, object]:
 
 
 def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "processes",
-        client: object | None = None) -> Iterator[Outcome]:
-    """Outcomes in input order.
+        client: object | None = None) -> Iterator[Batch]:
+    """Batches of outcomes in input order: every path once.
 
     Args:
         paths: The files.
@@ -234,45 +266,77 @@ def run(paths: list[str], options: Options, *, n_jobs: int = 1, backend: str = "
         client: A ``dask.distributed.Client`` to run on; None uses Dask's current scheduler.
     """
     if backend == "dask":
-        yield from _run_dask(paths, options, client)
+        for outcome in _run_dask(paths, options, client):
+            yield Batch.of(outcome)
         return
     if backend != "processes":
         raise ValueError(f"unknown backend {backend!r}; use 'processes' or 'dask'")
     memo = _memo_of(options)
-    outcomes = _run_local(paths, options, n_jobs, memo)
+    batches = _run_local(paths, options, n_jobs, memo)
     try:
-        for outcome in outcomes:
-            yield _noted(outcome, memo)
+        for batch in batches:
+            _note(batch, memo)
+            yield batch
     finally:
-        outcomes.close()  # the pool is shut down first
+        batches.close()  # the pool is shut down first
         # Also after an interrupted run: what was learnt holds.
         if memo is not None:
             memo.save()
 
 
+# Paths a worker gets at once: cached entries take ~0.15 ms each to serve, so a few hundred
+# keep the per-task cost small; a parse takes ~20 ms, so fewer balance the workers' loads.
+_CACHED_CHUNK = 256
+_PARSE_CHUNK = 32
+
+
 def _run_local(paths: list[str], options: Options, n_jobs: int,
-               memo: StatMemo | None) -> Generator[Outcome, None, None]:
-    """:func:`run` on this machine: in this process, or cached files here and others in a pool."""
-    if n_jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            yield parse_path(path, options, memo)
+               memo: StatMemo | None) -> Generator[Batch, None, None]:
+    """:func:`run` on this machine: in this process, or in chunks in a pool."""
+    keys = [known_key(path, options, memo) for path in paths]
+    # A pool costs ~0.1 s to start: not worth it for a few cached reports.
+    if n_jobs <= 1 or len(paths) <= 1 or (all(keys) and len(paths) <= _CACHED_CHUNK):
+        for path, key in zip(paths, keys, strict=True):
+            yield Batch.of(_outcome(path, key, options))
         return
-    # Cached files are served in this process, without a pool or shipping frames between
-    # processes; only the others go to the workers.
-    known = {i: found for i, path in enumerate(paths) if (found := cached_key(path, options, memo))}
-    todo = [path for i, path in enumerate(paths) if i not in known]
-    parsed: Iterator[Outcome] = iter(())
-    pool = None
-    if todo:
-        chunksize = max(1, min(32, len(todo) // (n_jobs * 8)))
-        pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(todo)))
-        parsed = pool.map(parse_path, todo, [options] * len(todo), chunksize=chunksize)
+    chunks = _chunks(keys, n_jobs)
+    pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks)))
+    # A few chunks ahead of the one awaited, not all: the main process holds only what it
+    # has not consumed yet, so memory stays flat when the frames are streamed to disk.
+    waiting: deque[Future[Batch]] = deque()
+    todo = iter(chunks)
+
+    def submit() -> None:
+        chunk = next(todo, None)
+        if chunk is not None:
+            items = list(zip(paths[chunk[0]:chunk[1]], keys[chunk[0]:chunk[1]], strict=True))
+            waiting.append(pool.submit(serve, items, options))
+
     try:
-        for i in range(len(paths)):
-            yield _load_cached(paths[i], known[i], options) if i in known else next(parsed)
+        for _ in range(2 * n_jobs):
+            submit()
+        while waiting:
+            batch = waiting.popleft().result()
+            submit()
+            yield batch
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        pool.shutdown(cancel_futures=True)
+
+
+def _chunks(keys: list[str], n_jobs: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive paths all known to the memo or all not, each short enough
+    that every worker gets several."""
+    known = sum(map(bool, keys))
+    size = {True: max(1, min(_CACHED_CHUNK, math.ceil(known / (4 * n_jobs)))),
+            False: max(1, min(_PARSE_CHUNK, (len(keys) - known) // (8 * n_jobs)))}
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        kind = bool(keys[start])
+        if i == len(keys) or bool(keys[i]) != kind or i - start == size[kind]:
+            chunks.append((start, i))
+            start = i
+    return chunks
 
 
 def _run_dask(paths: list[str], options: Options, client: object | None) -> Iterator[Outcome]:

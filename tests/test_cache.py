@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing
 import os
 import pickle
 import struct
 import warnings
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 from types import SimpleNamespace
 
 import pyarrow as pa
@@ -42,17 +45,34 @@ def settled(monkeypatch):
     monkeypatch.setattr(cache_module, "RACY_NS", -60 * 10**9)
 
 
+class _Reads:
+    """The names of the source files read, by this process or a pool's workers (forked, so that
+    they inherit the patch, whatever the platform's default), logged to a file."""
+
+    def __init__(self, log) -> None:
+        self.log = log
+        self.clear()
+
+    def clear(self) -> None:
+        self.log.write_text("", encoding="utf-8")
+
+    def names(self) -> list[str]:
+        return sorted(self.log.read_text(encoding="utf-8").split())
+
+
 @pytest.fixture
-def reads(monkeypatch):
-    """The source files this process reads (a warm run with a pool serves the cache here too)."""
-    seen: list[str] = []
+def reads(monkeypatch, tmp_path):
+    seen = _Reads(tmp_path / "reads.log")
     real = engine._read_file
 
     def counting(path: str) -> bytes:
-        seen.append(os.path.basename(path))
+        with seen.log.open("a", encoding="utf-8") as fh:  # one short append: atomic
+            fh.write(os.path.basename(path) + "\n")
         return real(path)
 
     monkeypatch.setattr(engine, "_read_file", counting)
+    monkeypatch.setattr(engine, "ProcessPoolExecutor",
+                        functools.partial(ProcessPoolExecutor, mp_context=multiprocessing.get_context("fork")))
     return seen
 
 
@@ -83,7 +103,7 @@ def test_warm_run_reads_no_unchanged_file(corpus_dir, tmp_path, settled, reads, 
                                ReportCache.key(tab0.read_bytes(), "txt"))
     reads.clear()
     warm = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
-    assert reads == ["empty.txt"]  # read to be parsed (and fail) again; the rest are not read
+    assert reads.names() == ["empty.txt"]  # read to be parsed (and fail) again; the rest are not read
     assert warm.run_info["cached"] == 4 and warm.equals(cold)
 
 
@@ -101,7 +121,7 @@ def test_changed_file_with_the_same_size_is_parsed_again(corpus_dir, tmp_path, s
     os.utime(tab0, ns=(before.st_atime_ns, before.st_mtime_ns + 5 * 10**9))  # a new mtime
     reads.clear()
     again = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
-    assert sorted(reads) == ["empty.txt", "tab0.txt"]
+    assert reads.names() == ["empty.txt", "tab0.txt"]
     assert again.run_info["cached"] == 3
     assert _report_id(again, tab0) == report_id_of(changed)
 
@@ -122,7 +142,7 @@ def test_changed_file_with_the_same_mtime_is_parsed_again(corpus_dir, tmp_path, 
         assert path.stat().st_mtime_ns == before.st_mtime_ns
     reads.clear()
     again = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
-    assert sorted(reads) == ["empty.txt", "pipe0.md", "tab0.txt"]
+    assert reads.names() == ["empty.txt", "pipe0.md", "tab0.txt"]
     assert again.run_info["cached"] == 2
     for path in (tab0, pipe0):
         assert _report_id(again, path) == report_id_of(path.read_bytes())
@@ -136,7 +156,7 @@ def test_racily_fresh_files_are_not_memoized(corpus_dir, tmp_path, reads) -> Non
     assert _memo(cache) == {}
     reads.clear()
     warm = _read(corpus_dir, cache=cache)
-    assert sorted(reads) == ["empty.txt", "pipe0.md", "pipe1.md", "tab0.txt", "tab1.txt"]
+    assert reads.names() == ["empty.txt", "pipe0.md", "pipe1.md", "tab0.txt", "tab1.txt"]
     assert warm.run_info["cached"] == 4 and warm.equals(cold)
 
 
@@ -167,7 +187,7 @@ def test_memo_of_a_missing_entry_parses_the_file(corpus_dir, tmp_path, settled, 
     entries[0].unlink()
     reads.clear()
     warm = _read(corpus_dir, cache=cache, n_jobs=n_jobs)
-    assert sorted(reads) == ["empty.txt", "tab1.txt"]
+    assert reads.names() == ["empty.txt", "tab1.txt"]
     assert warm.run_info["cached"] == 3 and warm.equals(cold)
     assert entries[0].exists()  # parsed and stored again
 
@@ -182,18 +202,18 @@ def test_damaged_memo_is_dropped_and_rebuilt(corpus_dir, tmp_path, settled, read
     with caplog.at_level(logging.WARNING, logger="govdisclosure.cache"):
         warm = _read(corpus_dir, cache=cache)
     assert "dropping unreadable cache memo" in caplog.text
-    assert len(reads) == 5 and warm.run_info["cached"] == 4 and warm.equals(cold)
+    assert len(reads.names()) == 5 and warm.run_info["cached"] == 4 and warm.equals(cold)
     assert len(_memo(cache)) == 4  # rebuilt by that run
     reads.clear()
     _read(corpus_dir, cache=cache)
-    assert reads == ["empty.txt"]
+    assert reads.names() == ["empty.txt"]
 
 
 def test_memo_is_not_used_without_a_cache(corpus_dir, tmp_path, settled, reads) -> None:
     _read(corpus_dir, cache=tmp_path / "cache")
     reads.clear()
     _read(corpus_dir, cache=False)
-    assert len(reads) == 5
+    assert len(reads.names()) == 5
 
 
 def _entries(cache) -> list:

@@ -6,6 +6,7 @@ import re
 import shutil
 import time
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -72,16 +73,24 @@ def test_warm_run_with_a_pool_serves_the_cache_and_survives_a_vanished_entry(cor
     assert len(entries) == 6
     warm = _read(corpus_dir, cache=cache, n_jobs=2)
     assert warm.run_info["cached"] == 6 and warm.equals(cold)
-    # Entries are looked up first and loaded in turn: one removed in between is parsed instead.
+    # Keys are looked up in the memo first and the entries loaded by a worker later: one removed
+    # in between is parsed instead.
     from govdisclosure import engine
 
     options = engine.Options(cache_dir=str(cache))
     paths = sorted(str(p) for p in corpus_dir.iterdir() if p.name != "empty.txt")
-    keys = [engine.cached_key(p, options) for p in paths]
-    assert all(keys)
+    keys = [ReportCache.key(Path(p).read_bytes(), Path(p).suffix[1:]) for p in paths]
+    assert {f"{k}.pkl.zst" for k in keys} == {e.name for e in entries}
     entries[0].unlink()
-    outcomes = [engine._load_cached(p, k, options) for p, k in zip(paths, keys, strict=True)]
-    assert sum(o.cached for o in outcomes) == 5 and all(o.entry for o in outcomes)
+    batch = engine.serve(list(zip(paths, keys, strict=True)), options)
+    assert [o.path for o in batch.outcomes] == paths
+    assert [o.cached for o in batch.outcomes].count(True) == 5 and all(o.entry for o in batch.outcomes)
+    assert entries[0].exists()
+    from govdisclosure.frames import from_ipc
+
+    tables = from_ipc(batch.frames["tables"]).to_pandas()
+    assert len(tables) == 1200
+    assert list(dict.fromkeys(tables["report_id"])) == [o.entry["meta"]["report_id"] for o in batch.outcomes]
 
 
 def test_corrupt_cache_entry_is_parsed_again(corpus_dir, tmp_path) -> None:
@@ -272,3 +281,53 @@ def test_write_parquet_leaves_no_finished_looking_file_when_interrupted(corpus_d
     with pytest.raises(KeyboardInterrupt):
         gd.write_parquet(corpus_dir, tmp_path / "out", cache=False, progress=False)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_chunks_keep_cached_and_parsed_files_apart() -> None:
+    from govdisclosure import engine
+
+    keys = ["k"] * 10 + [""] * 3 + ["k"] * 5
+    # 15 cached files for 2 workers: chunks of 2 (every worker gets several); 3 files to parse:
+    # one each.
+    assert engine._chunks(keys, 2) == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10), (10, 11), (11, 12),
+                                       (12, 13), (13, 15), (15, 17), (17, 18)]
+    many = ["k"] * 3000 + [""] * 1000
+    sizes = [stop - start for start, stop in engine._chunks(many, 2)]
+    assert sizes == [256] * 11 + [184] + [32] * 31 + [8]
+
+
+def test_pool_keeps_input_order_with_only_a_few_chunks_ahead(corpus_dir, monkeypatch) -> None:
+    from concurrent.futures import Future
+
+    from govdisclosure import engine
+
+    submitted: list[list[str]] = []
+
+    class Inline:
+        """A pool that runs each task when it is submitted, in this process."""
+
+        def __init__(self, max_workers: int) -> None:
+            self.max_workers = max_workers
+
+        def submit(self, fn, items, options) -> Future:
+            submitted.append([path for path, _key in items])
+            future: Future = Future()
+            future.set_result(fn(items, options))
+            return future
+
+        def shutdown(self, cancel_futures: bool) -> None:
+            pass
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", Inline)
+    paths = sorted(str(p) for p in corpus_dir.iterdir())
+    batches = engine.run(paths, engine.Options(cache_dir=None), n_jobs=2)
+    first = next(batches)
+    # Seven files to parse: chunks of one, four submitted ahead for two workers, one more
+    # when the first is taken; not all seven.
+    assert [o.path for o in first.outcomes] == paths[:1]
+    assert submitted == [[p] for p in paths[:5]]
+    rest = list(batches)
+    assert [o.path for b in [first, *rest] for o in b.outcomes] == paths
+    assert submitted == [[p] for p in paths]
+    failed = [o.path for b in [first, *rest] for o in b.outcomes if o.entry is None]
+    assert [p.rsplit("/", 1)[-1] for p in failed] == ["empty.txt"]
