@@ -115,31 +115,34 @@ class ReportCache:
         memo.load()
         return memo
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}{_SUFFIX}"
+    def _path(self, key: str) -> str:
+        # A string, not a Path: a warm run looks up thousands of entries, and building Path
+        # objects took longer than reading them.
+        return os.path.join(self.directory, key[:2], key + _SUFFIX)
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored under ``key`` (not whether it is readable)."""
-        return self._path(key).exists()
+        return os.path.exists(self._path(key))
 
     def get(self, key: str) -> dict[str, object] | None:
         """The entry stored under ``key``; None when there is none or it cannot be read."""
         path = self._path(key)
         try:
-            entry = _unpack(path.read_bytes())  # our own files, in this user's cache directory
+            with open(path, "rb") as fh:
+                entry = _unpack(fh.read())  # our own files, in this user's cache directory
         except FileNotFoundError:
             return None
         except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             # Corrupt (a full disk, a damaged medium): drop it and parse again; the parse is
             # the source of truth.
             logger.warning("dropping unreadable cache entry %s: %s", path, exc)
-            path.unlink(missing_ok=True)
+            Path(path).unlink(missing_ok=True)
             return None
         return entry
 
     def put(self, key: str, entry: dict[str, object]) -> None:
         """Store ``entry`` under ``key``, replacing any entry there."""
-        path = self._path(key)
+        path = Path(self._path(key))
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash or a parallel writer never leaves half a file.
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

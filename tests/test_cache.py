@@ -11,6 +11,7 @@ import struct
 import warnings
 import zlib
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyarrow as pa
@@ -229,7 +230,7 @@ def test_entries_are_compressed_and_read_back_equal(corpus_dir, tmp_path) -> Non
     assert entry is not None and sorted(entry) == ["issues", "meta", "sections", "tables"]
     assert entry["meta"]["source_path"] == str(corpus_dir / "tab0.txt")
     plain = pickle.dumps({name: value if name == "meta" else bytes(value) for name, value in entry.items()})
-    stored = store._path(key)
+    stored = Path(store._path(key))
     assert stored.name == f"{key}.pkl.zst" and stored.read_bytes()[:4] == b"GDz1"
     assert stored.stat().st_size < len(plain) / 3
     # Written again from what was read, it is the same file.

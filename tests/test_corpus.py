@@ -53,6 +53,19 @@ def test_glob_and_list_inputs(mixed_dir) -> None:
     assert corpus.reports["agency"].tolist() == ["郏县白庙乡人民政府"]
 
 
+def test_a_directory_lists_every_file_below_it_sorted_but_hidden_ones(tmp_path) -> None:
+    for name in ["b/c.txt", "b/.hidden/x.txt", ".top/y.txt", "b/.dot.txt", "a.md", "b/a.html", "e/f/g.pdf"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "b", target_is_directory=True)  # not descended into
+    (tmp_path / "b" / "link.md").symlink_to(tmp_path / "a.md")  # a file, through a link
+    (tmp_path / "b" / "broken.md").symlink_to(tmp_path / "missing.md")
+    expected = [str(tmp_path / n) for n in ["a.md", "b/a.html", "b/c.txt", "b/link.md", "e/f/g.pdf"]]
+    assert gd.corpus.expand_paths(tmp_path) == expected
+    assert gd.corpus.expand_paths(f"{tmp_path}/./") == expected
+    assert gd.corpus.expand_paths([tmp_path / "e", tmp_path / "a.md"]) == [expected[-1], expected[0]]
+
+
 def test_missing_file_is_a_failure(tmp_path) -> None:
     with pytest.warns(gd.GovDisclosureWarning):
         corpus = gd.read_corpus([SEED_TAB, tmp_path / "nope.txt"])
