@@ -128,6 +128,10 @@ def _inline_headings(text: str, orders: dict[str, int]) -> list[_Heading]:
         # A title never holds another number: prefixes stop short of the first one in the tail.
         number = _ANY_NUMBER.search(tail)
         last = len(tail) if number is None else number.end() - 1
+        # A prefix's key is a prefix of the whole stretch's key: when no title pattern matches at
+        # the start of that, no prefix can classify (most numbered list items in running text).
+        if not _any_pattern().match(_NOISE.sub("", tail[:last])):
+            continue
         code, end = None, 0
         for end in range(2, last + 1):
             code = classify_heading(f"{match.group(1)}、{tail[:end]}")
