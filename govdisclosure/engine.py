@@ -295,8 +295,11 @@ def _run_local(paths: list[str], options: Options, n_jobs: int,
     """:func:`run` on this machine: in this process, or in chunks in a pool."""
     keys = [known_key(path, options, memo) for path in paths]
     # A pool costs ~0.1 s to start: not worth it for a few cached reports.
+    cache = _cache_at(options.cache_dir) if options.cache_dir else None
     if n_jobs <= 1 or len(paths) <= 1 or (all(keys) and len(paths) <= _CACHED_CHUNK):
-        for path, key in zip(paths, keys, strict=True):
+        for i, (path, key) in enumerate(zip(paths, keys, strict=True)):
+            if cache is not None and i % _CACHED_CHUNK == 0:
+                cache.prefetch(keys[i:i + _CACHED_CHUNK])
             yield Batch.of(_outcome(path, key, options))
         return
     chunks = _chunks(keys, n_jobs)
@@ -309,6 +312,8 @@ def _run_local(paths: list[str], options: Options, n_jobs: int,
     def submit() -> None:
         chunk = next(todo, None)
         if chunk is not None:
+            if cache is not None:
+                cache.prefetch(keys[chunk[0]:chunk[1]])
             items = list(zip(paths[chunk[0]:chunk[1]], keys[chunk[0]:chunk[1]], strict=True))
             waiting.append(pool.submit(serve, items, options))
 

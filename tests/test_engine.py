@@ -331,3 +331,11 @@ def test_pool_keeps_input_order_with_only_a_few_chunks_ahead(corpus_dir, monkeyp
     assert submitted == [[p] for p in paths]
     failed = [o.path for b in [first, *rest] for o in b.outcomes if o.entry is None]
     assert [p.rsplit("/", 1)[-1] for p in failed] == ["empty.txt"]
+
+
+def test_prefetch_is_only_a_hint(tmp_path) -> None:
+    cache = ReportCache(tmp_path / "cache")
+    cache.prefetch(["", "0" * 64 + "-txt"])  # nothing stored: nothing happens, nothing raised
+    cache.put("ab" + "0" * 62 + "-txt", {"meta": {}})
+    cache.prefetch(["ab" + "0" * 62 + "-txt"])
+    assert cache.get("ab" + "0" * 62 + "-txt") == {"meta": {}}
