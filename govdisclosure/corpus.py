@@ -20,7 +20,7 @@ from govdisclosure.cache import default_cache_dir
 from govdisclosure.codebook import read_package_csv
 from govdisclosure.engine import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT, Batch, Options
 from govdisclosure.engine import run as engine_run
-from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, to_frame
+from govdisclosure.frames import FRAME_SCHEMAS, join, to_frame
 from govdisclosure.report import reports_frame
 
 FAILURE_COLUMNS = ["source_path", "error", "message"]
@@ -317,7 +317,7 @@ class _Run:
                     self.cached += outcome.cached
                     metas.append(outcome.entry["meta"])
                 if metas:
-                    frames.add(metas, batch.frames)  # type: ignore[arg-type]
+                    frames.add(metas, batch.tables())
                 if bar is not None:
                     bar.update(len(batch.outcomes))
         finally:
@@ -368,9 +368,8 @@ class _FrameBuilder:
         self.metas: list[dict[str, object]] = []
         self.pending: dict[str, list[pa.Table]] = {name: [] for name in FRAME_SCHEMAS}
 
-    def add(self, metas: list[dict[str, object]], streams: dict[str, bytes]) -> None:
-        """Reports' metadata, and one IPC stream per frame with their rows (an engine batch)."""
-        tables = {name: from_ipc(streams[name]) for name in self.pending}
+    def add(self, metas: list[dict[str, object]], tables: dict[str, pa.Table]) -> None:
+        """Reports' metadata, and one table per frame with their rows (an engine batch)."""
         if len(metas) > 1 and 4 * len(metas) >= self.batch:  # joined by a worker, and large
             if self.metas:
                 self._flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -331,6 +332,109 @@ def test_pool_keeps_input_order_with_only_a_few_chunks_ahead(corpus_dir, monkeyp
     assert submitted == [[p] for p in paths]
     failed = [o.path for b in [first, *rest] for o in b.outcomes if o.entry is None]
     assert [p.rsplit("/", 1)[-1] for p in failed] == ["empty.txt"]
+
+
+@pytest.fixture
+def shared_root(tmp_path, monkeypatch):
+    """Shared memory in a temporary directory, used for every frame however small; pools fork,
+    so that workers see these settings whatever the platform's default."""
+    import functools
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from govdisclosure import engine
+
+    root = tmp_path / "shm"
+    root.mkdir()
+    monkeypatch.setattr(engine, "SHARED_ROOT", str(root))
+    monkeypatch.setattr(engine, "SHARED_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "ProcessPoolExecutor",
+                        functools.partial(ProcessPoolExecutor, mp_context=multiprocessing.get_context("fork")))
+    return root
+
+
+def test_pool_frames_travel_through_shared_memory_and_leave_nothing(corpus_dir, tmp_path, shared_root,
+                                                                    monkeypatch) -> None:
+    from govdisclosure import engine
+
+    mapped = []
+    real = engine.SharedStream.read
+
+    def read(self):
+        mapped.append(os.path.basename(self.path))
+        assert os.path.dirname(os.path.dirname(self.path)) == str(shared_root)
+        return real(self)
+
+    monkeypatch.setattr(engine.SharedStream, "read", read)
+    one = _read(corpus_dir, cache=False)
+    two = _read(corpus_dir, cache=False, n_jobs=2)
+    assert two.equals(one) and len(two.tables) == 1200
+    # Seven files to parse for two workers: seven chunks, three frames each; the empty file's
+    # chunk has no frames to ship.
+    assert len(mapped) == 18 and all(name.endswith(".arrows") for name in mapped)
+    assert list(shared_root.iterdir()) == []  # every file unlinked, the run's directory removed
+
+
+def test_full_shared_memory_sends_frames_through_the_pipe(corpus_dir, shared_root, monkeypatch) -> None:
+    import pyarrow as pa
+
+    from govdisclosure import engine
+
+    def full(path, mode):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(engine.pa, "OSFile", full)
+    one = _read(corpus_dir, cache=False)
+    two = _read(corpus_dir, cache=False, n_jobs=2)
+    assert two.equals(one)
+    assert list(shared_root.iterdir()) == []
+    assert engine.pa is pa
+
+
+def test_stopping_a_pooled_run_early_leaves_nothing_in_shared_memory(corpus_dir, shared_root) -> None:
+    from govdisclosure import engine
+
+    paths = sorted(str(p) for p in corpus_dir.iterdir())
+    batches = engine.run(paths, engine.Options(cache_dir=None), n_jobs=2)
+    first, second = next(batches), next(batches)
+    assert len(list(shared_root.iterdir())) == 1  # this run's directory
+    assert [first.outcomes[0].path, second.outcomes[0].path] == paths[:2]
+    assert first.outcomes[0].error and first.frames == {}  # empty.txt: nothing to ship
+    files = [frame.path for frame in second.frames.values()]
+    assert len(files) == 3 and all(os.path.exists(f) for f in files)
+    assert len(second.tables()["tables"]) == 200
+    assert not any(os.path.exists(f) for f in files)  # mapped, then unlinked at once
+    batches.close()  # the consumer stopped: workers done, their files and directory removed
+    assert list(shared_root.iterdir()) == []
+
+
+def test_directories_of_killed_runs_are_removed_from_shared_memory(shared_root) -> None:
+    from govdisclosure import engine
+
+    dead = 2**22 + 12345  # above Linux's pid_max: no such process
+    old = time.time() - 2 * 3600
+    for name in (f"govdisclosure-{dead}-old", f"govdisclosure-{dead}-recent", f"govdisclosure-{os.getpid()}-old",
+                 "govdisclosure-x-old", "other-old"):
+        (shared_root / name).mkdir()
+        (shared_root / name / "f.arrows").write_bytes(b"x")
+        if name.endswith("-old"):
+            os.utime(shared_root / name, (old, old))
+    with engine._shared_dir() as mine:
+        assert mine is not None and mine.startswith(str(shared_root / f"govdisclosure-{os.getpid()}-"))
+        kept = sorted(p.name for p in shared_root.iterdir() if str(p) != mine)
+    assert kept == sorted([f"govdisclosure-{dead}-recent", f"govdisclosure-{os.getpid()}-old",
+                           "govdisclosure-x-old", "other-old"])
+    assert not os.path.exists(mine)
+
+
+def test_no_shared_memory_directory_sends_frames_through_the_pipe(corpus_dir, tmp_path, monkeypatch) -> None:
+    from govdisclosure import engine
+
+    monkeypatch.setattr(engine, "SHARED_ROOT", str(tmp_path / "none"))
+    monkeypatch.setattr(engine, "SHARED_MIN_BYTES", 0)
+    with engine._shared_dir() as shared:
+        assert shared is None
+    assert _read(corpus_dir, cache=False, n_jobs=2).equals(_read(corpus_dir, cache=False))
 
 
 def test_prefetch_is_only_a_hint(tmp_path) -> None:
