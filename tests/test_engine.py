@@ -443,3 +443,25 @@ def test_prefetch_is_only_a_hint(tmp_path) -> None:
     cache.put("ab" + "0" * 62 + "-txt", {"meta": {}})
     cache.prefetch(["ab" + "0" * 62 + "-txt"])
     assert cache.get("ab" + "0" * 62 + "-txt") == {"meta": {}}
+
+
+def test_chunks_joined_by_workers_are_batches_of_their_own(corpus_dir, tmp_path, shared_root,
+                                                           monkeypatch) -> None:
+    import pyarrow.parquet as pq
+
+    from govdisclosure import corpus as corpus_module
+    from govdisclosure import engine
+
+    whole = _read(corpus_dir, cache=False)
+    # empty.txt, pipe0, pipe1 | pipe2, tab0, tab1, tab2: two and four reports, each at least a
+    # quarter of a batch of four, so neither is joined again.
+    monkeypatch.setattr(engine, "_chunks", lambda keys, n_jobs: [(0, 3), (3, 7)])
+    monkeypatch.setattr(corpus_module, "_BATCH", 4)
+    pooled = _read(corpus_dir, cache=False, n_jobs=2)
+    assert pooled.equals(whole)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gd.GovDisclosureWarning)
+        written = gd.write_parquet(corpus_dir, tmp_path / "out", cache=False, progress=False, n_jobs=2)
+    assert [pq.ParquetFile(p).num_row_groups for p in written] == [2, 2, 2, 2, 1]
+    assert gd.read_parquet(tmp_path / "out").equals(whole)
+    assert list(shared_root.iterdir()) == []
