@@ -225,7 +225,10 @@ def read_corpus(
         progress: Show a progress bar; by default only when stderr is a terminal.
         cache: Keep parsed reports on disk so that a re-run parses only new or changed files:
             True for the per-user cache directory (``$GOVDISCLOSURE_CACHE`` or
-            ``~/.cache/govdisclosure``), a directory, or False for none.
+            ``~/.cache/govdisclosure``), a directory, or False for none. A file whose size,
+            modification and status-change times and inode are those it had when last read is
+            not even read again; ``cache=False``, or clearing the cache
+            (``govdisclosure.cache.ReportCache(directory).clear()``), reads every file.
         time_limit: Seconds one file may take before it is stopped and listed as a failure.
         max_bytes: Files larger than this are refused unread and listed as failures.
         backend: ``"processes"`` (local pool of ``n_jobs``) or ``"dask"`` (extra
