@@ -31,7 +31,7 @@ def parse_cell(raw: str) -> tuple[float, CellKind]:
         ``(value, kind)``: the number and ``"number"``; NaN and ``"blank"`` for a placeholder;
         NaN and ``"invalid"`` for text that is neither.
     """
-    text = normalize_chars(raw).strip()
+    text = (raw if raw.isascii() else normalize_chars(raw)).strip()  # ASCII has nothing to normalise
     if text in PLACEHOLDERS:
         return math.nan, "blank"
     match = _NUMBER.fullmatch(text)

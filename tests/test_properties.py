@@ -119,3 +119,18 @@ def test_a_cell_reads_the_same_stripped(raw: str) -> None:
     stripped_value, stripped_kind = parse_cell(raw.strip())
     assert kind == stripped_kind
     assert value == stripped_value or (math.isnan(value) and math.isnan(stripped_value))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LABELS), min_size=1, max_size=3), st.sampled_from(["2021", "2019"]))
+def test_one_alternation_matches_as_the_patterns_in_turn(labels: list[str], template: str) -> None:
+    # codebook.match_label asks one alternation of an axis's patterns; it must name the code of
+    # the first pattern that matches in full, as trying them in codebook order does.
+    from govdisclosure.codebook import _matchers, label_key, match_label
+
+    for key in (label_key("".join(labels)), label_key(labels[0])[1:]):
+        for table in ("proactive", "requests", "appeals"):
+            for axis in ("row", "col", "group"):
+                first = next((code for code, pattern in _matchers(template, table, axis)
+                              if pattern.fullmatch(key)), None)
+                assert match_label(key, table, axis, template) == (first if key else None)
