@@ -22,6 +22,8 @@ _NUMBERING = re.compile(
 # Everything that is not a letter, a digit or a CJK character is noise when matching labels:
 # spaces inside labels ("结果 维持"), quotes (“三安全一稳定”), brackets, commas, slashes.
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+# Every leading numbering at once ("（一）1." …): the same as removing one _NUMBERING at a time.
+_NUMBERINGS = re.compile(f"(?:{_NUMBERING.pattern.removeprefix('^')})+")
 
 
 def read_package_csv(name: str) -> pd.DataFrame:
@@ -73,12 +75,8 @@ def label_key(label: str) -> str:
     Example: ``"(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)"`` →
     ``"部分公开区分处理的只计这一情形不计其他情形"``.
     """
-    previous = None
-    text = label
-    while previous != text:
-        previous = text
-        text = _NUMBERING.sub("", text, count=1)
-    return _NOISE.sub("", text)
+    numbering = _NUMBERINGS.match(label)
+    return _NOISE.sub("", label[numbering.end():] if numbering else label)
 
 
 @cache

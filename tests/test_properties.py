@@ -134,3 +134,18 @@ def test_one_alternation_matches_as_the_patterns_in_turn(labels: list[str], temp
                 first = next((code for code, pattern in _matchers(template, table, axis)
                               if pattern.fullmatch(key)), None)
                 assert match_label(key, table, axis, template) == (first if key else None)
+
+
+_NUMBER_PIECES = ["一、", "（二）", "(3)", "4.", "5．", "12、", "1.5", "①", "十一、", " ", "\u3000", "二 、",
+                  "（ 十 ）", "、", "（", "99、", "3.0"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=5), st.sampled_from(_LABELS))
+def test_label_key_drops_every_leading_numbering_as_one_at_a_time_would(pieces: list[str], label: str) -> None:
+    from govdisclosure.codebook import _NOISE, _NUMBERING, label_key
+
+    text, previous = "".join(pieces) + label, None
+    while previous != text:  # the definition: strip one leading numbering until none is left
+        previous, text = text, _NUMBERING.sub("", text, count=1)
+    assert label_key("".join(pieces) + label) == _NOISE.sub("", text)
