@@ -7,7 +7,8 @@ and peak resident memory (``ru_maxrss`` of the process and of its worker process
 ``gd.write_parquet`` streams the same corpus to Parquet (no cache) to show its memory. Then the
 median parse time per file format, and the time of each stage — reading the file, parsing and
 validating it, and jieba's segmentation of the same reports' text — on 300 synthetic reports
-and on the development corpus (``../shared/corpus``) when present.
+and on the development corpus (``../shared/corpus``) when present, medians of 3 and 5 rounds.
+``--stages-only`` times the stages again and keeps the corpus runs of the last results.
 
     python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 1 2] [--workdir /tmp/gd-bench]
 
@@ -156,12 +157,19 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
             "segmentation": segmentation, "chars": sum(map(len, texts))}
 
 
-def stages_by_format(corpus_dir: Path, sample: int = 300) -> dict[str, dict[str, float]]:
+def median_stages(paths: list[Path], rounds: int) -> dict[str, float]:
+    """Each stage's median over ``rounds`` runs of :func:`stage_seconds` (this VM's timings vary
+    by ±20 % from one minute to the next)."""
+    runs = [stage_seconds(paths) for _ in range(rounds)]
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def stages_by_format(corpus_dir: Path, sample: int = 300, rounds: int = 3) -> dict[str, dict[str, float]]:
     paths = sorted(corpus_dir.iterdir())[:sample]
     stage_seconds(paths[:5])  # imports outside the timing
-    out = {"all": stage_seconds(paths)}
+    out = {"all": median_stages(paths, rounds)}
     for fmt in sorted({p.suffix for p in paths}):
-        out[fmt.lstrip(".")] = stage_seconds([p for p in paths if p.suffix == fmt])
+        out[fmt.lstrip(".")] = median_stages([p for p in paths if p.suffix == fmt], rounds)
     return out
 
 
@@ -194,6 +202,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/gd-bench"))
     parser.add_argument("--real", type=Path, default=HERE.parent.parent / "shared" / "corpus",
                         help="the development corpus, timed stage by stage too when present")
+    parser.add_argument("--stages-only", action="store_true",
+                        help="time the stages again and keep the corpus runs of the last results")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from synth import generate
@@ -202,7 +212,11 @@ def main() -> None:
                                               "cpu": platform.processor() or platform.machine(),
                                               "cores": __import__("os").cpu_count()},
                                   "runs": []}
-    for n in args.sizes:
+    if args.stages_only:
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+        results.update({key: previous[key] for key in ("runs", "streamed")})
+        args.sizes = [min(run["reports"] for run in previous["runs"])]
+    for n in [] if args.stages_only else args.sizes:
         corpus_dir = args.workdir / f"corpus-{n}"
         if not corpus_dir.exists() or len(list(corpus_dir.iterdir())) != n:
             generate(corpus_dir, n, seed=n)
@@ -227,7 +241,7 @@ def main() -> None:
     if args.real.exists():
         real = sorted(p for p in args.real.iterdir() if p.suffix in {".txt", ".md", ".html", ".pdf", ".docx"})
         stage_seconds(real)  # one-time set-up of every code path (regexes, package data) outside the timing
-        results["stages_real_corpus"] = stage_seconds(real)
+        results["stages_real_corpus"] = median_stages(real, 5)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(markdown(results))
