@@ -105,3 +105,17 @@ def fill_seed(seed_text: str, values: dict[Cell, float], template: str = "2021")
 
 def _printed(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def write_distinct_corpus(root: Path, pairs: int) -> Path:
+    """``pairs`` reports in each seed layout, each pair with its own distinct values, and one
+    empty file (a failure), under ``root`` (created)."""
+    root.mkdir()
+    for i in range(pairs):
+        values = distinct_values("2021", seed=100 * i)
+        (root / f"tab{i}.txt").write_text(fill_seed(SEED_TAB.read_text(encoding="utf-8"), values),
+                                          encoding="utf-8")
+        (root / f"pipe{i}.md").write_text(fill_seed(SEED_PIPE.read_text(encoding="utf-8"), values),
+                                          encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    return root

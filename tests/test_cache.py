@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pyarrow as pa
 import pytest
-from distinct import SEED_PIPE, SEED_TAB, distinct_values, fill_seed
+from distinct import write_distinct_corpus
 
 import govdisclosure as gd
 from govdisclosure import cache as cache_module
@@ -28,16 +28,7 @@ from govdisclosure.report import report_id_of
 @pytest.fixture
 def corpus_dir(tmp_path):
     """Four reports with distinct tables (two per seed layout) and one empty file."""
-    root = tmp_path / "reports"
-    root.mkdir()
-    for i in range(2):
-        values = distinct_values("2021", seed=100 * i)
-        (root / f"tab{i}.txt").write_text(fill_seed(SEED_TAB.read_text(encoding="utf-8"), values),
-                                          encoding="utf-8")
-        (root / f"pipe{i}.md").write_text(fill_seed(SEED_PIPE.read_text(encoding="utf-8"), values),
-                                          encoding="utf-8")
-    (root / "empty.txt").write_bytes(b"")
-    return root
+    return write_distinct_corpus(tmp_path / "reports", 2)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from distinct import SEED_PIPE, SEED_TAB, distinct_values, fill_seed
+from distinct import SEED_PIPE, SEED_TAB, distinct_values, fill_seed, write_distinct_corpus
 
 import govdisclosure as gd
 from govdisclosure.cache import ReportCache
@@ -22,16 +22,7 @@ from govdisclosure.engine import time_limit
 @pytest.fixture
 def corpus_dir(tmp_path):
     """Six reports with distinct tables (three per seed layout) and one empty file."""
-    root = tmp_path / "reports"
-    root.mkdir()
-    for i in range(3):
-        values = distinct_values("2021", seed=100 * i)
-        (root / f"tab{i}.txt").write_text(fill_seed(SEED_TAB.read_text(encoding="utf-8"), values),
-                                          encoding="utf-8")
-        (root / f"pipe{i}.md").write_text(fill_seed(SEED_PIPE.read_text(encoding="utf-8"), values),
-                                          encoding="utf-8")
-    (root / "empty.txt").write_bytes(b"")
-    return root
+    return write_distinct_corpus(tmp_path / "reports", 3)
 
 
 def _read(path, **kw) -> gd.Corpus:
