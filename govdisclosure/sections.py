@@ -89,7 +89,9 @@ def find_headings(text: str) -> list[_Heading]:
     offset = 0
     last_order = 0
     for line in text.split("\n"):
-        code = None if is_table_line(line) else classify_heading(line)
+        # A paragraph is no heading: turned away by its length before the memo hashes it whole.
+        short = len(line) <= _MAX_HEADING or len(strip_markup(line)) <= _MAX_HEADING
+        code = None if not short or is_table_line(line) else classify_heading(line)
         if code is not None and orders[code] > last_order:
             found.append(_Heading(code, orders[code], line.strip(), offset, offset + len(line) + 1))
             last_order = orders[code]
