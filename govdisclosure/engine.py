@@ -41,7 +41,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from govdisclosure.cache import ReportCache, StatMemo, file_stat, memo_stat
-from govdisclosure.errors import FileTooLargeError, GovDisclosureError, TimeLimitError
+from govdisclosure.errors import FileTooLargeError, FolderError, GovDisclosureError, TimeLimitError
 from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, to_ipc
 from govdisclosure.readers import format_of, read_source
 from govdisclosure.report import parse_source, report_id_of
@@ -141,6 +141,8 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
 def parse_path(path: str, options: Options) -> Outcome:
     """Read, look up, parse and cache one file; never raises for a bad file."""
     try:
+        if os.path.isdir(path):
+            _refuse_folder(path)
         source_format = format_of(path)
         read_ns, st = _stat(path, options)
         cache = _cache_at(options.cache_dir) if options.cache_dir else None
@@ -170,6 +172,17 @@ def parse_path(path: str, options: Options) -> Outcome:
         logger.exception("unexpected error while parsing %s", path)
         return Outcome(path, error=type(exc).__name__,
                        message=f"{path}: unexpected error while parsing (please report it): {exc}")
+
+
+def _refuse_folder(path: str) -> None:
+    """Raise :class:`FolderError` for a folder among the files: one that could not be listed
+    (corpus.expand_paths returns it so that it is not silently missing), or one a pattern matched."""
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        raise FolderError(f"{path}: the folder's files cannot be listed ({exc.strerror or exc}); "
+                          "none of its reports were read") from exc
+    raise FolderError(f"{path}: a folder, not a report file; pass the folder itself to read the files in it")
 
 
 def _stat(path: str, options: Options) -> tuple[int, os.stat_result]:

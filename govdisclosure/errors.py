@@ -16,6 +16,10 @@ class UnsupportedFormatError(GovDisclosureError):
     """The file's format is not one govdisclosure reads (e.g. .doc, .wps, an image)."""
 
 
+class FolderError(GovDisclosureError):
+    """A folder stands where a report file was expected: one whose files could not be listed."""
+
+
 class ExtractionError(GovDisclosureError):
     """The file has a supported format but no report text could be extracted from it."""
 

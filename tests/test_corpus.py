@@ -66,6 +66,43 @@ def test_a_directory_lists_every_file_below_it_sorted_but_hidden_ones(tmp_path) 
     assert gd.corpus.expand_paths([tmp_path / "e", tmp_path / "a.md"]) == [expected[-1], expected[0]]
 
 
+def test_a_folder_that_cannot_be_listed_is_a_failure_not_missing(tmp_path, monkeypatch) -> None:
+    import os
+
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text(SEED_TAB.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text("x", encoding="utf-8")
+    locked = str(tmp_path / "locked")
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def refuse(fn):  # as for a folder without read permission (tests may run as root)
+        def call(path):
+            if str(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return fn(path)
+        return call
+
+    monkeypatch.setattr(os, "scandir", refuse(real_scandir))
+    monkeypatch.setattr(os, "listdir", refuse(real_listdir))
+    assert gd.corpus.expand_paths(tmp_path) == [locked, str(tmp_path / "open" / "a.txt")]
+    with pytest.warns(gd.GovDisclosureWarning):
+        corpus = gd.read_corpus(tmp_path, progress=False, cache=False)
+    assert list(corpus.reports["source_path"]) == [str(tmp_path / "open" / "a.txt")]
+    assert corpus.failures.to_dict("records") == [{
+        "source_path": locked, "error": "FolderError",
+        "message": f"{locked}: the folder's files cannot be listed (Permission denied); none of its reports were read",
+    }]
+
+
+def test_a_folder_matched_by_a_pattern_is_a_failure(tmp_path) -> None:
+    (tmp_path / "sub.d").mkdir()
+    with pytest.warns(gd.GovDisclosureWarning):
+        corpus = gd.read_corpus(f"{tmp_path}/*", progress=False, cache=False)
+    assert corpus.failures["error"].tolist() == ["FolderError"]
+    assert "a folder, not a report file" in corpus.failures["message"].iloc[0]
+
+
 def test_missing_file_is_a_failure(tmp_path) -> None:
     with pytest.warns(gd.GovDisclosureWarning):
         corpus = gd.read_corpus([SEED_TAB, tmp_path / "nope.txt"])
