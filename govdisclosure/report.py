@@ -20,7 +20,7 @@ from govdisclosure.errors import ExtractionError, SectionNotFoundError
 from govdisclosure.issues import ISSUE_COLUMNS, Issue, issues_frame
 from govdisclosure.normalize import normalize_chars
 from govdisclosure.readers import Source, format_of, read_source
-from govdisclosure.sections import SECTION_COLUMNS, SectionRow, section_rows
+from govdisclosure.sections import SECTION_COLUMNS, SectionRow, section_rows, sections_optional
 from govdisclosure.tables import TABLE_COLUMNS, CellRow, cells_frame, extract_cells
 from govdisclosure.unreadable import mark_unreadable
 
@@ -200,7 +200,7 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
         )
     if template in ("pre2019", "unknown"):
         # Reports before the 2019 format have no fixed outline: a missing section is expected.
-        sections, issues = section_rows(text, normalized, report_id=report_id, expect_all=False)
+        issues = sections_optional(issues)
     sig_agency, sig_date = md.find_signature(normalized)
     agency = md.choose_agency(md.agency_from_title(title), sig_agency)
     published = sig_date or md.find_top_date(preamble)

@@ -9,7 +9,7 @@ in template order; a heading out of order is left to the text of the section it 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 import pandas as pd
@@ -230,11 +230,18 @@ def section_rows(
         for h in headings if h.start == h.body
     ]
     issues += [
-        Issue(report_id=report_id, check="missing_section",
-              severity="warning" if expect_all else "info",
+        Issue(report_id=report_id, check="missing_section", severity="warning",
               message=f"未找到第{'一二三四五六'[order - 1]}部分“{bare}”的标题",
               row=code)
         for code, order, _pattern, bare in _patterns()
         if code not in found
     ]
-    return rows, issues
+    return rows, issues if expect_all else sections_optional(issues)
+
+
+def sections_optional(issues: list[Issue]) -> list[Issue]:
+    """Section issues as for a report without a fixed outline (``expect_all=False``): a missing
+    section is only noted (``info``). Lets a caller that learns the template after splitting
+    keep the sections it found instead of splitting again."""
+    return [replace(issue, severity="info") if issue.check == "missing_section" else issue
+            for issue in issues]

@@ -221,6 +221,19 @@ def test_missing_section_is_an_issue_not_an_exception() -> None:
         rep.section("other")
 
 
+def test_a_missing_section_of_a_report_before_2019_is_only_noted() -> None:
+    # Reports before the 2019 format had no fixed outline (pingtan_2018.txt): what is missing is
+    # info, the sections found are kept.
+    text = ("某县人民政府2018年政府信息公开工作年度报告\n一、概述\n2018年，我县认真贯彻落实条例。\n"
+            "二、主动公开政府信息情况\n全年主动公开政府信息120条。\n")
+    rep = read_text(text)
+    assert rep.template == "pre2019"
+    assert list(rep.sections["section"]) == ["preamble", "overview", "proactive"]
+    missing = rep.issues[rep.issues["check"] == "missing_section"]
+    assert list(zip(missing["row"], missing["severity"], strict=True)) == [
+        ("requests", "info"), ("appeals", "info"), ("problems", "info"), ("other", "info")]
+
+
 def test_missing_table_is_an_issue() -> None:
     text = SEED_TAB.read_text(encoding="utf-8")
     start = text.index("行政复议\t")
