@@ -262,7 +262,7 @@ class TableExtractor:
         if not st.cells and not st.header_cols:
             self._check_requests_header(st.header)
         code, label = self._match_row("requests", row, pending)
-        cols = _axis_codes("requests", self.template)
+        cols = axis_codes("requests", "col", self.template)  # cached by the codebook
         values = fit_values(row.values, len(cols), aligned=self._aligned)
         st.n_rows += 1
         if code is None or not row.labels:
@@ -508,16 +508,10 @@ def _match_row(table: str, labels: tuple[str, ...], pending: tuple[str, ...],
 
 
 @lru_cache(maxsize=16)
-def _axis_codes(table: str, template: str) -> list[str]:
-    """The column codes of a table (one list per template, read-only by convention)."""
-    return list(axis_codes(table, "col", template))
-
-
-@lru_cache(maxsize=16)
 def _col_labels(table: str, template: str) -> list[str]:
     """The short labels of a table's columns, in column order."""
     labels = short_labels(template)
-    return [labels[(table, "col", c)] for c in _axis_codes(table, template)]
+    return [labels[(table, "col", c)] for c in axis_codes(table, "col", template)]
 
 
 @lru_cache(maxsize=16)
