@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from govdisclosure.cache import ReportCache, StatMemo, file_stat, memo_stat
 from govdisclosure.errors import FileTooLargeError, FolderError, GovDisclosureError, TimeLimitError
-from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, to_ipc
+from govdisclosure.frames import FRAME_SCHEMAS, from_ipc, join, table_ipc, to_ipc
 from govdisclosure.readers import format_of, read_source
 from govdisclosure.report import parse_source, report_id_of
 
@@ -288,7 +288,7 @@ class SharedStream:
 def _ship(table: pa.Table, shared_dir: str | None) -> object:
     """A joined frame for the main process: in a shared file when large, else IPC bytes."""
     if shared_dir is None or table.nbytes < SHARED_MIN_BYTES:
-        return _stream(table)
+        return table_ipc(table)
     path = ""
     try:
         fd, path = tempfile.mkstemp(dir=shared_dir, suffix=".arrows")
@@ -303,7 +303,7 @@ def _ship(table: pa.Table, shared_dir: str | None) -> object:
             _warned.add(shared_dir)
             logger.warning("shared memory (%s) is full or unusable, frames are sent through a pipe "
                            "(slower): %s", shared_dir, exc)
-        return _stream(table)
+        return table_ipc(table)
     return SharedStream(path)
 
 
@@ -369,14 +369,6 @@ def _remove(directory: str) -> None:
         shutil.rmtree(directory)
     except OSError as exc:  # the run's frames are read; a leftover only takes memory
         logger.warning("could not remove %s: %s", directory, exc)
-
-
-def _stream(table: pa.Table) -> pa.Buffer:
-    """A table (one chunk) as an Arrow IPC stream, for :func:`~govdisclosure.frames.from_ipc`."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue()
 
 
 def _memo_of(options: Options) -> StatMemo | None:

@@ -17,7 +17,7 @@ from govdisclosure.issues import ISSUE_COLUMNS
 from govdisclosure.sections import SECTION_COLUMNS
 from govdisclosure.tables import TABLE_COLUMNS
 
-__all__ = ["FRAME_SCHEMAS", "from_ipc", "join", "to_frame", "to_ipc"]
+__all__ = ["FRAME_SCHEMAS", "from_ipc", "join", "table_ipc", "to_frame", "to_ipc"]
 
 # Every other column is text (pandas' ``str``, Arrow ``large_string``).
 _NUMERIC = {"order": pa.int64(), "start": pa.int64(), "end": pa.int64(), "value": pa.float64()}
@@ -38,10 +38,15 @@ def to_ipc(name: str, columns: dict[str, list[object]]) -> bytes:
     """One frame's column lists (``Report.column_lists``) → an Arrow IPC stream."""
     schema = FRAME_SCHEMAS[name]
     batch = pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+    return table_ipc(pa.Table.from_batches([batch])).to_pybytes()
+
+
+def table_ipc(table: pa.Table) -> pa.Buffer:
+    """A table as an Arrow IPC stream in memory, for :func:`from_ipc`."""
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, schema) as writer:
-        writer.write_batch(batch)
-    return sink.getvalue().to_pybytes()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
 
 
 def from_ipc(data: bytes) -> pa.Table:
