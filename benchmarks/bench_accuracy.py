@@ -38,8 +38,8 @@ def forget_memos() -> None:
     from govdisclosure import metadata, sections, tables, values
 
     for memo in (codebook.label_key, codebook.match_label, metadata._best_division,
-                 sections.classify_heading, tables._split_cells, tables._opener_of, tables._match_row,
-                 values.parse_cell):
+                 sections.classify_heading, sections._inline_title, tables._split_cells, tables._opener_of,
+                 tables._match_row, values.parse_cell):
         memo.cache_clear()
 
 

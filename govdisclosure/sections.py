@@ -9,6 +9,8 @@ in template order; a heading out of order is left to the text of the section it 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -104,52 +106,103 @@ def find_headings(text: str) -> list[_Heading]:
 # A numbered heading inside a line. In text whose line breaks were lost, a heading can follow
 # anything — table digits ("…0三、收到和处理…") or a table label ("…继续办理四、政府信息公开…") —
 # except a longer number ("十一、") or 第 ("第一、").
-_INLINE = re.compile(r"(?<![一二三四五六七八九十第])([一二三四五六七八九十]{1,2})\s*、\s*")
+_NUMERALS = frozenset("一二三四五六七八九十")
+_NOT_BEFORE_INLINE = _NUMERALS | {"第"}
+_INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*、\s*")
+# A 、 after a numeral or a blank; the literal comes first, so the regex engine skips ahead to it.
+_COMMA_AFTER_NUMBER = re.compile(r"、(?<=[一二三四五六七八九十\s]、)")
 _INLINE_TAIL = re.compile(r"[^\s。；，,]{2,40}")
 _ANY_NUMBER = re.compile(r"[一二三四五六七八九十]、")
+_LETTER = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")  # what _NOISE keeps
+
+
+def _inline_numbers(text: str) -> Iterator[re.Match[str]]:
+    r"""Every "N、" that may open a heading inside a line: what ``_INLINE.finditer`` finds, less
+    those after another numeral or 第.
+
+    Found from their 、: a scan for the numerals cost ~200 instructions a character of the report
+    (a class of ten scattered CJK characters), a scan for a literal 、 ~20, and only the few 、
+    after a numeral or a blank are looked at in Python. ``\s`` and ``str.isspace`` are the same
+    characters.
+    """
+    for comma in _COMMA_AFTER_NUMBER.finditer(text):
+        numbers_end = comma.start()
+        while numbers_end and text[numbers_end - 1].isspace():
+            numbers_end -= 1
+        start = numbers_end
+        while start > numbers_end - 2 and start and text[start - 1] in _NUMERALS:
+            start -= 1
+        if start < numbers_end and not (start and text[start - 1] in _NOT_BEFORE_INLINE):
+            yield _INLINE.match(text, start)  # type: ignore[misc]  # numerals, blanks, 、 from start
 
 
 def _inline_headings(text: str, orders: dict[str, int]) -> list[_Heading]:
     """Headings that stand inside lines, for text whose line breaks were lost.
 
     The archive extractions pingtan_20xx.txt put the whole report on one line: "…12月31日。一、总体情况
-    2024年，…". The title is the shortest stretch after the number that classifies as a heading and
-    holds no other number ("四、结转下年度继续办理0000000四、政府信息公开行政复议…" is a table label, then
-    the heading), extended while it still spells the start of the canonical title (主动公开 →
-    主动公开政府信息情况); template order applies as for line headings, which keeps a stray
-    "统一、主动公开" in a sentence from opening a section once its own section has passed.
+    2024年，…". Template order applies as for line headings, which keeps a stray "统一、主动公开"
+    in a sentence from opening a section once its own section has passed.
     """
-    bare = {code: b for code, _o, _p, b in _patterns()}
     found: list[_Heading] = []
     last_order = 0
-    for match in _INLINE.finditer(text):
+    for match in _inline_numbers(text):
         tail_match = _INLINE_TAIL.match(text, match.end())
-        if tail_match is None:
+        title = _inline_title(match.group(1), tail_match.group()) if tail_match else None
+        if title is None or orders[title[0]] <= last_order:
             continue
-        tail = tail_match.group()
-        # A title never holds another number: prefixes stop short of the first one in the tail.
-        number = _ANY_NUMBER.search(tail)
-        last = len(tail) if number is None else number.end() - 1
-        # A prefix's key is a prefix of the whole stretch's key: when no title pattern matches at
-        # the start of that, no prefix can classify (most numbered list items in running text).
-        if not _any_pattern().match(_NOISE.sub("", tail[:last])):
-            continue
-        code, end = None, 0
-        for end in range(2, last + 1):
-            code = classify_heading(f"{match.group(1)}、{tail[:end]}")
-            if code is not None:
-                break
-        if code is None or orders[code] <= last_order:
-            continue
-        while end < len(tail):
-            longer = _NOISE.sub("", tail[: end + 1])
-            if len(longer) == len(_NOISE.sub("", tail[:end])) or not bare[code].startswith(longer):
-                break
-            end += 1
+        code, end = title
         title_end = match.end() + end
         found.append(_Heading(code, orders[code], text[match.start():title_end], match.start(), title_end))
         last_order = orders[code]
     return found
+
+
+# The archive pages of a series print the same headings with the same text after them.
+@lru_cache(maxsize=4096)
+def _inline_title(number: str, tail: str) -> tuple[str, int] | None:
+    """The section a number "N、" opens in running text, and where its title ends in ``tail``.
+
+    The title is the shortest stretch after the number that classifies as a heading and holds no
+    other number ("四、结转下年度继续办理0000000四、政府信息公开行政复议…" is a table label, then the
+    heading), extended while it still spells the start of the canonical title (主动公开 →
+    主动公开政府信息情况).
+    """
+    # A title never holds another number: prefixes stop short of the first one in the tail.
+    number_in_tail = _ANY_NUMBER.search(tail)
+    last = len(tail) if number_in_tail is None else number_in_tail.end() - 1
+    # A prefix's key is a prefix of the whole stretch's key: when no title pattern matches at
+    # the start of that, no prefix can classify (most numbered list items in running text).
+    key = _NOISE.sub("", tail[:last])
+    if last < 2 or not _any_pattern().match(key):
+        return None
+    end = _shortest_title(tail, last, key)
+    code = None if end is None else classify_heading(f"{number}、{tail[:end]}")
+    if end is None or code is None:
+        return None
+    bare = next(b for c, _o, _p, b in _patterns() if c == code)
+    spelled = _NOISE.sub("", tail[:end])
+    while end < len(tail) and _LETTER.match(tail, end) and bare.startswith(spelled + tail[end]):
+        spelled += tail[end]
+        end += 1
+    return code, end
+
+
+def _shortest_title(tail: str, last: int, key: str) -> int | None:
+    """The shortest prefix ``tail[:end]`` (2 <= end <= last) that reads as a numbered heading.
+
+    A numbered line classifies as soon as some title pattern matches its key in full, and the key
+    of ``tail[:end]`` is the first n letters of ``key``, n the letters in ``tail[:end]``: the
+    prefixes' keys are matched in place in ``key``, and only the one found is classified. Trying
+    each prefix through :func:`classify_heading` cost a memo miss per prefix.
+    """
+    # Where each letter of the stretch ends; without noise in it, the n-th letter ends at n.
+    letter_ends: Sequence[int] = (range(1, last + 1) if len(key) == last
+                                  else [m.end() for m in _LETTER.finditer(tail, 0, last)])
+    any_title = _any_pattern()
+    for n in range(bisect_right(letter_ends, 2), len(letter_ends) + 1):
+        if any_title.fullmatch(key, 0, n):
+            return max(2, letter_ends[n - 1]) if n else 2
+    return None
 
 
 def _fill_from_sub_headings(text: str, found: list[_Heading], orders: dict[str, int]) -> list[_Heading]:
