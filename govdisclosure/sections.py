@@ -64,6 +64,16 @@ def _sub_patterns() -> dict[str, re.Pattern[str]]:
     return {r.code: re.compile(r.sub_pattern) for r in table.itertuples() if r.sub_pattern}
 
 
+@cache
+def _heading_start() -> re.Pattern[str]:
+    """Leading noise (blanks, Markdown marks, brackets …), then a letter a heading can begin with:
+    a numeral or 第 (numbered headings), or the first letter of a bare title (section_titles.csv).
+    A line without it cannot classify: a numbered heading's number comes first after the marks,
+    a bare title's key is the line's letters."""
+    firsts = set("第一二三四五六七八九十") | {bare[0] for _c, _o, _p, bare in _patterns()}
+    return re.compile(f"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]*[{''.join(sorted(firsts))}]")
+
+
 # Reports repeat their headings and table lines, and the inline search tries the same prefixes
 # in every archive page of a series: classifications are remembered (bounded).
 @lru_cache(maxsize=16384)
@@ -93,7 +103,10 @@ def find_headings(text: str) -> list[_Heading]:
     for line in text.split("\n"):
         # A paragraph is no heading: turned away by its length before the memo hashes it whole.
         short = len(line) <= _MAX_HEADING or len(strip_markup(line)) <= _MAX_HEADING
-        code = None if not short or is_table_line(line) else classify_heading(line)
+        # Most lines are turned away by their first letter in one regex call; each was a memo
+        # miss in a report's first pass (the lines of a text are nearly all its own).
+        maybe = short and _heading_start().match(line) and not is_table_line(line)
+        code = classify_heading(line) if maybe else None
         if code is not None and orders[code] > last_order:
             found.append(_Heading(code, orders[code], line.strip(), offset, offset + len(line) + 1))
             last_order = orders[code]

@@ -171,3 +171,19 @@ def test_value_like_fast_path_turns_labels_away_unread() -> None:
     assert not is_value_like("（一）本年新收政府信息公开申请数量")
     assert is_value_like("\u200b0") and is_value_like("－") and is_value_like("٣")
     assert parse_cell.cache_info().currsize == 3  # the label was never read
+
+
+_HEADING_PIECES = ["一、", "十二．", "第三部分 ", "（一）", "## ", "**", "> ", "【", "“", " ", "\u3000", "总体情况",
+                   "主动公开政府信息情况", "存在的主要问题及改进情况", "其他需要报告的事项",
+                   "政府信息公开行政复议、行政诉讼情况", "收到和处理政府信息公开申请情况",
+                   "本年", "0", "a", "|", "\t", "。"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_PIECES), max_size=6).map("".join))
+def test_lines_turned_away_by_their_first_letter_never_classify(line: str) -> None:
+    # find_headings only classifies lines that _heading_start matches: no heading may be lost.
+    from govdisclosure.sections import _heading_start, classify_heading
+
+    if classify_heading(line) is not None:
+        assert _heading_start().match(line)
