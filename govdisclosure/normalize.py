@@ -129,12 +129,6 @@ def normalize_chars(text: str) -> str:
     return pattern.sub(lambda match: replacements[match.group()], text)
 
 
-def chars_normalized_to(targets: str) -> frozenset[str]:
-    """``targets`` and every character :func:`normalize_chars` turns into one of them."""
-    _pattern, replacements = _chars_pattern()
-    return frozenset(targets) | {char for char, to in replacements.items() if to in targets}
-
-
 def normalize_text(text: str) -> str:
     """Everything, including line endings: the form to compare or display text in."""
     return normalize_chars(normalize_newlines(text))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Literal
 
-from govdisclosure.normalize import chars_normalized_to, normalize_chars
+from govdisclosure.normalize import normalize_chars
 
 CellKind = Literal["number", "blank", "invalid"]
 
@@ -40,20 +40,6 @@ def parse_cell(raw: str) -> tuple[float, CellKind]:
     return float(match["num"].replace(",", "")), "number"
 
 
-@cache
-def _value_starts() -> frozenset[str]:
-    """The characters other than decimal digits that a number or a placeholder can begin with,
-    as printed: signs, the placeholders' first characters, and what normalises to them or to a
-    space (a zero-width space before "0")."""
-    return chars_normalized_to("+-" + "".join(p[0] for p in PLACEHOLDERS if p) + " ")
-
-
 def is_value_like(raw: str) -> bool:
     """True when a cell reads as a number or a placeholder (so it is not a label)."""
-    text = raw.lstrip()
-    # Most label cells are told by their first character, without reading the cell: a table's
-    # rows are mostly new to the memo (their numbers differ from report to report), and reading
-    # the label cell was most of splitting a row. ``\d`` and float() take any decimal digit.
-    if text and not text[0].isdecimal() and text[0] not in _value_starts():
-        return False
     return parse_cell(raw)[1] != "invalid"

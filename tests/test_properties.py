@@ -151,28 +151,6 @@ def test_label_key_drops_every_leading_numbering_as_one_at_a_time_would(pieces: 
     assert label_key("".join(pieces) + label) == _NOISE.sub("", text)
 
 
-_STARTS = "0９٣+＋-－/／\\＼—–无無 \u3000\u200b\ufeff件（a二"  # what can begin a value, and what cannot
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.one_of(_CELL, st.text(alphabet=st.sampled_from(list(_STARTS + _EDGES)), max_size=6)))
-def test_value_like_by_first_character_equals_reading_the_cell(raw: str) -> None:
-    # is_value_like turns most labels away by their first character; it must agree with
-    # reading the cell in full.
-    from govdisclosure.values import is_value_like
-
-    assert is_value_like(raw) == (parse_cell(raw)[1] != "invalid")
-
-
-def test_value_like_fast_path_turns_labels_away_unread() -> None:
-    from govdisclosure.values import is_value_like
-
-    parse_cell.cache_clear()
-    assert not is_value_like("（一）本年新收政府信息公开申请数量")
-    assert is_value_like("\u200b0") and is_value_like("－") and is_value_like("٣")
-    assert parse_cell.cache_info().currsize == 3  # the label was never read
-
-
 _HEADING_PIECES = ["一、", "十二．", "第三部分 ", "（一）", "## ", "**", "> ", "【", "“", " ", "\u3000", "总体情况",
                    "主动公开政府信息情况", "存在的主要问题及改进情况", "其他需要报告的事项",
                    "政府信息公开行政复议、行政诉讼情况", "收到和处理政府信息公开申请情况",
