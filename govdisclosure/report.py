@@ -14,7 +14,7 @@ from typing import Literal
 import pandas as pd
 
 from govdisclosure import metadata as md
-from govdisclosure.checks import check_cells
+from govdisclosure.checks import check_rows
 from govdisclosure.codebook import TABLES, codebook
 from govdisclosure.errors import ExtractionError, SectionNotFoundError
 from govdisclosure.issues import ISSUE_COLUMNS, Issue, issues_frame
@@ -210,7 +210,7 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
         cells, table_issues = extract_cells(source.grids, template, report_id)
         # Cells run together in flattened page text are reported as unreadable, never split.
         issues += mark_unreadable(table_issues, normalized)
-        issues += check_cells({(r[0], r[1], r[2]): r[3] for r in cells}, template, report_id)
+        issues += check_rows(cells, template, report_id)
     blank_pages = source.meta.get("pages_without_text") or []
     if blank_pages:
         # A PDF whose text layer misses some pages (a scanned page inserted among typed ones):

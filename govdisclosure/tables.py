@@ -423,7 +423,7 @@ class TableExtractor:
 
     def _rule_failures(self, extra: dict[str, tuple[str, ...]], cols: list[str]) -> int:
         """How many arithmetic rules the requests table breaks with ``extra`` rows placed."""
-        from govdisclosure.checks import check_cells  # checks imports nothing from here
+        from govdisclosure.checks import check_rows  # checks imports nothing from here
 
         st = self.state["requests"]
         cells = {key: found[0] for key, found in st.cells.items()}
@@ -432,9 +432,9 @@ class TableExtractor:
                           for col, raw in zip(cols, values, strict=True)})
         # Every template cell, blank where nothing is placed: a rule skips cells that are absent
         # altogether, and a placement that leaves a needed row blank must count against it.
-        complete = {("requests", row, col): float(cells.get((row, col), math.nan))
-                    for row, col in cell_pairs("requests", self.template)}
-        issues = check_cells(complete, self.template)
+        complete = [("requests", row, col, float(cells.get((row, col), math.nan)))
+                    for row, col in cell_pairs("requests", self.template)]
+        issues = check_rows(complete, self.template)
         return sum(1 for issue in issues if issue.severity == "error")
 
     def _check_requests_header(self, header: list[str]) -> None:
