@@ -38,7 +38,7 @@ def forget_memos() -> None:
     from govdisclosure import metadata, sections, tables, values
 
     for memo in (codebook.label_key, codebook.match_label, metadata._best_division,
-                 sections.classify_heading, sections._inline_title, tables._split_cells, tables._opener_of,
+                 sections.classify_heading, sections._inline_title, tables.split_row, tables._opener_of,
                  tables._match_row, values.parse_cell):
         memo.cache_clear()
 

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -18,7 +19,7 @@ from govdisclosure.codebook import axis_codes, cell_pairs, label_key, match_labe
 from govdisclosure.issues import Issue
 from govdisclosure.placement import Decision, Floating, resolve_floating
 from govdisclosure.readers.source import Grid
-from govdisclosure.values import is_value_like, parse_cell
+from govdisclosure.values import parse_cell
 
 TABLE_COLUMNS = ["table", "row", "col", "value", "raw", "row_label", "col_label"]
 # One template cell: table, row, col, value (NaN when blank), raw text, printed row and column.
@@ -36,9 +37,12 @@ _APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
 _APPEALS_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One grid row split into its label cells and the value cells after the last label."""
+class _Row(NamedTuple):
+    """One grid row split into its label cells and the value cells after the last label.
+
+    A named tuple, immutable as one instance serves every report that prints the row, and built
+    in C: a frozen dataclass's ``__init__`` was a sixth of splitting a row.
+    """
 
     labels: tuple[str, ...]
     values: tuple[str, ...]
@@ -64,33 +68,28 @@ class _TableState:
     floating: list[Floating] = field(default_factory=list)
 
 
-def split_row(cells: Sequence[str]) -> _Row:
+# Reports of one template print the same label rows, and township tables are mostly rows of
+# zeros: the same cells recur across reports, so their split is remembered (bounded; a _Row is
+# immutable, so one instance serves every report that prints the row).
+@lru_cache(maxsize=8192)
+def split_row(cells: tuple[str, ...]) -> _Row:
     """Separate the label cells from the value cells that follow them.
 
     Labels stand before the numbers; a text cell after the first number is a value that is not a
     number ("两件"), reported later as such rather than taken for a label.
     """
-    return _split_cells(tuple(cells))
-
-
-# Reports of one template print the same label rows, and township tables are mostly rows of
-# zeros: the same cells recur across reports, so their split is remembered (bounded; a _Row is
-# immutable, so one instance serves every report that prints the row).
-@lru_cache(maxsize=8192)
-def _split_cells(cells: tuple[str, ...]) -> _Row:
-    stripped = [c.strip() for c in cells]
+    stripped = tuple(map(str.strip, cells))
     first_value = len(stripped)
     for i, text in enumerate(stripped):
         # parse_cell strips what it reads, so the stripped text reads the same (and shares its
         # memo entry with the value cell it becomes).
-        if text and is_value_like(text):
+        if text and parse_cell(text)[1] != "invalid":
             first_value = i
             break
     last_label = first_value - 1
     while last_label >= 0 and not stripped[last_label]:
         last_label -= 1
-    labels = tuple(text for text in stripped[: last_label + 1] if text)
-    return _Row(labels, tuple(stripped[last_label + 1 :]))
+    return _Row(tuple(filter(None, stripped[: last_label + 1])), stripped[last_label + 1 :])
 
 
 def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> list[str] | None:
@@ -111,17 +110,14 @@ def fit_values(values: list[str], expected: int, *, aligned: bool = False) -> li
     return vals if len(vals) == expected else None
 
 
-def _opener(row: _Row) -> str | None:
-    return _opener_of(row.labels)
-
-
 @lru_cache(maxsize=8192)
 def _opener_of(labels: tuple[str, ...]) -> str | None:
     """The table a row's labels open, if any (remembered: the same label rows recur)."""
     text = label_key("".join(labels))
     for table, keys in _OPENERS:
-        if any(key in text for key in keys):
-            return table
+        for key in keys:  # a plain loop: a generator per table cost more than the tests
+            if key in text:
+                return table
     return None
 
 
@@ -157,8 +153,8 @@ class TableExtractor:
             self._aligned = grid.aligned
             self._grid_pending = len(pending)
             for cells in grid.rows:
-                row = split_row(cells)
-                opened = _opener(row)
+                row = split_row(tuple(cells))
+                opened = _opener_of(row.labels)
                 if opened and opened != current:
                     current = opened
                     pending = []

@@ -38,8 +38,3 @@ def parse_cell(raw: str) -> tuple[float, CellKind]:
     if match is None:
         return math.nan, "invalid"
     return float(match["num"].replace(",", "")), "number"
-
-
-def is_value_like(raw: str) -> bool:
-    """True when a cell reads as a number or a placeholder (so it is not a label)."""
-    return parse_cell(raw)[1] != "invalid"

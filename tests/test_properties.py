@@ -114,7 +114,7 @@ _EDGES = " \t\n\u3000\u00a0\u200b\ufeff\u2028\x1c\x85１/无件（）12a"  # bla
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(_CELL, st.text(alphabet=st.sampled_from(list(_EDGES)), max_size=8)))
 def test_a_cell_reads_the_same_stripped(raw: str) -> None:
-    # The table reader looks at stripped cells (tables._split_cells); parse_cell must not care.
+    # The table reader looks at stripped cells (tables.split_row); parse_cell must not care.
     value, kind = parse_cell(raw)
     stripped_value, stripped_kind = parse_cell(raw.strip())
     assert kind == stripped_kind
