@@ -13,6 +13,8 @@ import re
 from functools import cache
 from importlib import resources
 
+import numpy as np
+
 __all__ = [
     "normalize_chars",
     "normalize_newlines",
@@ -114,17 +116,38 @@ def _chars_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(f"[{members}]"), replacements
 
 
+@cache
+def _changed_mask() -> np.ndarray:
+    """True at every code point :func:`_chars_table` changes, then one False for all beyond."""
+    table = _chars_table()
+    return np.array([to != code for code, to in enumerate(table)] + [False])
+
+
+# Below this length the regex counts faster than the array's fixed cost (a few µs).
+_ARRAY_FROM = 512
+
+
+def _count_changed(text: str) -> int:
+    """How many characters of ``text`` :func:`normalize_chars` changes, counted over its code
+    points as an array: ~4x fewer instructions than the regex scan on a report's text (the
+    regex tests each character against a class of ~3,600 scattered ones)."""
+    # numpy drops trailing NUL characters from a string: they are never changed, so the count
+    # stands.
+    codes = np.array([text]).view(np.uint32)
+    return int(np.count_nonzero(_changed_mask().take(codes, mode="clip")))
+
+
 def normalize_chars(text: str) -> str:
     """All length-keeping normalisations: width, spaces, variants."""
-    # Report text rarely holds a character to change (none in most of ../shared/corpus): finding
-    # them with one regex scan is ~8x faster than str.translate, which looks up every character
-    # of CJK text in the table. Text dense in them (full-width digits throughout, U+3000
-    # indentation on every line) is translated in one pass as before.
+    # Report text rarely holds a character to change (none in most of ../shared/corpus): counting
+    # them first is much faster than str.translate, which looks up every character of CJK text
+    # in the table. Text dense in them (full-width digits throughout, U+3000 indentation on every
+    # line) is translated in one pass as before; the few of sparse text are replaced in place.
     pattern, replacements = _chars_pattern()
-    found = pattern.findall(text)
+    found = _count_changed(text) if len(text) >= _ARRAY_FROM else len(pattern.findall(text))
     if not found:
         return text
-    if len(found) > len(text) // 16:
+    if found > len(text) // 16:
         return text.translate(_chars_table())
     return pattern.sub(lambda match: replacements[match.group()], text)
 

@@ -37,6 +37,19 @@ def test_normalize_chars_keeps_length_and_is_idempotent(text: str) -> None:
     assert normalize_chars(out) == out
 
 
+@given(st.one_of(st.text(), st.text(alphabet="郟県１Ａ　\u00a0政府公开\x00")),
+       st.sampled_from(["", "政府信息公开工作年度报告" * 50, "\x00\x00"]))
+def test_changed_characters_counted_as_an_array_equal_the_regex(text: str, padding: str) -> None:
+    # normalize_chars counts long text (≥ _ARRAY_FROM characters) as an array of code points,
+    # short text with the regex; both counts must agree, whatever the text (NULs at the end,
+    # which numpy drops from a string, surrogates, characters beyond the table).
+    from govdisclosure.normalize import _chars_pattern, _count_changed
+
+    for sample in (text, padding + text, text + padding):
+        assert _count_changed(sample) == len(_chars_pattern()[0].findall(sample))
+    assert _count_changed("\u3000" + "政府" * 300 + "郟") == 2  # the first and the last character
+
+
 @given(st.text())
 def test_normalize_text_never_raises(text: str) -> None:
     out = normalize_text(text)
@@ -88,6 +101,9 @@ def test_one_pass_table_equals_the_three_maps_on_every_character() -> None:
     sparse = filler + filler.join(changed) + filler
     assert normalize_chars(sparse) == normalize_variants(normalize_spaces(normalize_width(sparse)))
     assert normalize_chars(filler) is filler  # nothing to change: the text itself, no copy
+    long_filler = filler * 40  # counted as an array
+    assert normalize_chars(long_filler) is long_filler
+    assert normalize_chars(long_filler + "郟" + long_filler) == long_filler + "郏" + long_filler
 
 
 @settings(max_examples=500, deadline=None)
