@@ -71,7 +71,24 @@ def _heading_start() -> re.Pattern[str]:
     A line without it cannot classify: a numbered heading's number comes first after the marks,
     a bare title's key is the line's letters."""
     firsts = set("第一二三四五六七八九十") | {bare[0] for _c, _o, _p, bare in _patterns()}
-    return re.compile(f"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]*[{''.join(sorted(firsts))}]")
+    return re.compile(f"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\n]*[{''.join(sorted(firsts))}]")
+
+
+@cache
+def _next_line_start() -> re.Pattern[str]:
+    """A line break, then :func:`_heading_start`: found in the whole text in one scan that skips
+    from line break to line break (a literal first), instead of a regex call per line."""
+    return re.compile(f"\n{_heading_start().pattern}")
+
+
+def _candidate_lines(text: str) -> Iterator[tuple[int, int]]:
+    """Start and end of every line :func:`_heading_start` matches, in order."""
+    starts = [m.start() + 1 for m in _next_line_start().finditer(text)]
+    if _heading_start().match(text):
+        starts.insert(0, 0)
+    for start in starts:
+        end = text.find("\n", start)
+        yield start, len(text) if end < 0 else end
 
 
 # Reports repeat their headings and table lines, and the inline search tries the same prefixes
@@ -97,23 +114,27 @@ def classify_heading(line: str) -> str | None:
 def find_headings(text: str) -> list[_Heading]:
     """Section headings in template order (the first acceptable one for each section)."""
     orders = {code: order for code, order, _p, _b in _patterns()}
-    found: list[_Heading] = []
-    offset = 0
-    last_order = 0
-    for line in text.split("\n"):
-        # A paragraph is no heading: turned away by its length before the memo hashes it whole.
-        short = len(line) <= _MAX_HEADING or len(strip_markup(line)) <= _MAX_HEADING
-        # Most lines are turned away by their first letter in one regex call; each was a memo
-        # miss in a report's first pass (the lines of a text are nearly all its own).
-        maybe = short and _heading_start().match(line) and not is_table_line(line)
-        code = classify_heading(line) if maybe else None
-        if code is not None and orders[code] > last_order:
-            found.append(_Heading(code, orders[code], line.strip(), offset, offset + len(line) + 1))
-            last_order = orders[code]
-        offset += len(line) + 1
+    found = _line_headings(text, orders)
     if len(found) < 2:
         found = _inline_headings(text, orders) or found
     return _fill_from_sub_headings(text, found, orders)
+
+
+def _line_headings(text: str, orders: dict[str, int]) -> list[_Heading]:
+    """Headings that are lines of their own, in template order."""
+    found: list[_Heading] = []
+    last_order = 0
+    # Most lines are turned away by their first letter, all at once; each was a memo miss in a
+    # report's first pass (the lines of a text are nearly all its own).
+    for start, end in _candidate_lines(text):
+        line = text[start:end]
+        # A paragraph is no heading: turned away by its length before the memo hashes it whole.
+        short = len(line) <= _MAX_HEADING or len(strip_markup(line)) <= _MAX_HEADING
+        code = classify_heading(line) if short and not is_table_line(line) else None
+        if code is not None and orders[code] > last_order:
+            found.append(_Heading(code, orders[code], line.strip(), start, end + 1))
+            last_order = orders[code]
+    return found
 
 
 # A numbered heading inside a line. In text whose line breaks were lost, a heading can follow

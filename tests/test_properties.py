@@ -181,3 +181,36 @@ def test_lines_turned_away_by_their_first_letter_never_classify(line: str) -> No
 
     if classify_heading(line) is not None:
         assert _heading_start().match(line)
+
+
+def _line_headings_by_definition(text: str) -> list[tuple[str, int, int]]:
+    """find_headings' line search as first written: every line classified in turn."""
+    from govdisclosure.normalize import strip_markup
+    from govdisclosure.readers.text import is_table_line
+    from govdisclosure.sections import _MAX_HEADING, _patterns, classify_heading
+
+    orders = {code: order for code, order, _p, _b in _patterns()}
+    found, offset, last_order = [], 0, 0
+    for line in text.split("\n"):
+        short = len(line) <= _MAX_HEADING or len(strip_markup(line)) <= _MAX_HEADING
+        code = classify_heading(line) if short and not is_table_line(line) else None
+        if code is not None and orders[code] > last_order:
+            found.append((code, offset, offset + len(line) + 1))
+            last_order = orders[code]
+        offset += len(line) + 1
+    return found
+
+
+_LINES = st.lists(st.sampled_from(_HEADING_PIECES), max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_LINES, _LINES.map(lambda line: line * 12)), max_size=12).map("\n".join))
+def test_line_headings_found_in_one_scan_equal_the_line_by_line_search(text: str) -> None:
+    # Lines empty or blank, first or last, long (a paragraph) or table lines: the candidate scan
+    # over the whole text must find the headings that classifying every line finds.
+    from govdisclosure.sections import _line_headings, _patterns
+
+    orders = {code: order for code, order, _p, _b in _patterns()}
+    found = [(h.code, h.start, h.body) for h in _line_headings(text, orders)]
+    assert found == _line_headings_by_definition(text)
