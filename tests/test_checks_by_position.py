@@ -1,5 +1,6 @@
-"""The arithmetic checks run as array operations give the issues of their first definition:
-every rule instance looked up cell by cell, every value tested one by one."""
+"""The arithmetic checks reading cells by position (check_rows) or through shared getters
+(check_cells) give the issues of their first definition: every rule instance looked up cell by
+cell, every value tested one by one."""
 
 from __future__ import annotations
 
