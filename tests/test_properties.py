@@ -39,15 +39,19 @@ def test_normalize_chars_keeps_length_and_is_idempotent(text: str) -> None:
 
 @given(st.one_of(st.text(), st.text(alphabet="郟県１Ａ　\u00a0政府公开\x00")),
        st.sampled_from(["", "政府信息公开工作年度报告" * 50, "\x00\x00"]))
-def test_changed_characters_counted_as_an_array_equal_the_regex(text: str, padding: str) -> None:
-    # normalize_chars counts long text (≥ _ARRAY_FROM characters) as an array of code points,
-    # short text with the regex; both counts must agree, whatever the text (NULs at the end,
-    # which numpy drops from a string, surrogates, characters beyond the table).
-    from govdisclosure.normalize import _chars_pattern, _count_changed
+def test_changed_characters_found_as_an_array_equal_the_regex(text: str, padding: str) -> None:
+    # normalize_chars finds the characters to change in long text (≥ _ARRAY_FROM characters) as
+    # an array of code points, in short text with the regex; both must find the same positions,
+    # whatever the text (NULs at the end, which numpy drops from a string, surrogates, characters
+    # beyond the table), and either way the result is the one-pass translation by the table.
+    from govdisclosure.normalize import _changed_positions, _chars_pattern, _chars_table
 
     for sample in (text, padding + text, text + padding):
-        assert _count_changed(sample) == len(_chars_pattern()[0].findall(sample))
-    assert _count_changed("\u3000" + "政府" * 300 + "郟") == 2  # the first and the last character
+        assert _changed_positions(sample) == [m.start() for m in _chars_pattern()[0].finditer(sample)]
+        assert normalize_chars(sample) == sample.translate(_chars_table())
+    long = "\u3000" + "政府" * 300 + "郟"
+    assert _changed_positions(long) == [0, 601]  # the first and the last character
+    assert normalize_chars(long) == " " + "政府" * 300 + "郏"
 
 
 @given(st.text())
