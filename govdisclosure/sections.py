@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
-from govdisclosure.codebook import read_package_csv
+from govdisclosure.codebook import LABEL_NOISE, read_package_csv
 from govdisclosure.issues import Issue
 from govdisclosure.normalize import strip_markup
 from govdisclosure.readers.text import is_table_line
@@ -27,7 +27,6 @@ SECTION_COLUMNS = ["section", "order", "title", "text", "start", "end"]
 SectionRow = tuple[str, int, str, str, int, int]
 _MAX_HEADING = 60
 _TOP_NUMBER = re.compile(r"^(?:第\s*)?[一二三四五六七八九十]{1,2}\s*(?:部分)?\s*[、.．,，:：\s]\s*")
-_NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 # A sub-heading "（一）主要问题" / "(一) 存在问题": it may stand in for a missing top-level heading.
 _SUB_NUMBER = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,2}\s*[)）]\s*")
 
@@ -100,7 +99,7 @@ def classify_heading(line: str) -> str | None:
     if not text or len(text) > _MAX_HEADING:
         return None
     numbered = _TOP_NUMBER.match(text)
-    key = _NOISE.sub("", text[numbered.end():] if numbered else text)
+    key = LABEL_NOISE.sub("", text[numbered.end():] if numbered else text)
     if numbered and not _any_pattern().fullmatch(key):
         return None
     for code, _order, pattern, bare in _patterns():
@@ -147,7 +146,7 @@ _INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*、\s*")
 _COMMA_AFTER_NUMBER = re.compile(r"、(?<=[一二三四五六七八九十\s]、)")
 _INLINE_TAIL = re.compile(r"[^\s。；，,]{2,40}")
 _ANY_NUMBER = re.compile(r"[一二三四五六七八九十]、")
-_LETTER = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")  # what _NOISE keeps
+_LETTER = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")  # one letter LABEL_NOISE keeps
 
 
 def _inline_numbers(text: str) -> Iterator[re.Match[str]]:
@@ -206,7 +205,7 @@ def _inline_title(number: str, tail: str) -> tuple[str, int] | None:
     last = len(tail) if number_in_tail is None else number_in_tail.end() - 1
     # A prefix's key is a prefix of the whole stretch's key: when no title pattern matches at
     # the start of that, no prefix can classify (most numbered list items in running text).
-    key = _NOISE.sub("", tail[:last])
+    key = LABEL_NOISE.sub("", tail[:last])
     if last < 2 or not _any_pattern().match(key):
         return None
     end = _shortest_title(tail, last, key)
@@ -214,7 +213,7 @@ def _inline_title(number: str, tail: str) -> tuple[str, int] | None:
     if end is None or code is None:
         return None
     bare = next(b for c, _o, _p, b in _patterns() if c == code)
-    spelled = _NOISE.sub("", tail[:end])
+    spelled = LABEL_NOISE.sub("", tail[:end])
     while end < len(tail) and _LETTER.match(tail, end) and bare.startswith(spelled + tail[end]):
         spelled += tail[end]
         end += 1
@@ -261,7 +260,7 @@ def _fill_from_sub_headings(text: str, found: list[_Heading], orders: dict[str, 
             body = strip_markup(line)
             numbered = _SUB_NUMBER.match(body)
             if numbered and len(body) <= _MAX_HEADING and not is_table_line(line) and \
-                    pattern.fullmatch(_NOISE.sub("", body[numbered.end():])):
+                    pattern.fullmatch(LABEL_NOISE.sub("", body[numbered.end():])):
                 found = sorted([*found, _Heading(code, orders[code], line.strip(), offset, offset)],
                                key=lambda h: h.start)
                 break

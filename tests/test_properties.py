@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,12 +164,27 @@ _NUMBER_PIECES = ["一、", "（二）", "(3)", "4.", "5．", "12、", "1.5", "�
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=5), st.sampled_from(_LABELS))
 def test_label_key_drops_every_leading_numbering_as_one_at_a_time_would(pieces: list[str], label: str) -> None:
-    from govdisclosure.codebook import _NOISE, _NUMBERING, label_key
+    from govdisclosure.codebook import _NUMBERING, label_key
 
     text, previous = "".join(pieces) + label, None
     while previous != text:  # the definition: strip one leading numbering until none is left
         previous, text = text, _NUMBERING.sub("", text, count=1)
-    assert label_key("".join(pieces) + label) == _NOISE.sub("", text)
+    assert label_key("".join(pieces) + label) == re.sub(_NOISE_RUN, "", text)
+
+
+# The definition of label noise: runs of what is not an ASCII letter or digit or a CJK character.
+_NOISE_RUN = r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_NUMBER_PIECES + _LABELS + ["“", "/", "a1"])).map("".join)))
+def test_label_noise_removes_the_runs_its_definition_does(text: str) -> None:
+    # LABEL_NOISE is written as one noise character and then any more (so the regex engine skips
+    # ahead to the next one); it must find the very runs of the definition.
+    from govdisclosure.codebook import LABEL_NOISE
+
+    assert LABEL_NOISE.sub("", text) == re.sub(_NOISE_RUN, "", text)
+    assert LABEL_NOISE.sub("|", text) == re.sub(_NOISE_RUN, "|", text)
 
 
 _HEADING_PIECES = ["一、", "十二．", "第三部分 ", "（一）", "## ", "**", "> ", "【", "“", " ", "\u3000", "总体情况",
