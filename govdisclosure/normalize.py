@@ -134,7 +134,7 @@ def _changed_positions(text: str) -> list[int]:
     # numpy drops trailing NUL characters from a string: they are never changed, so no position
     # is lost.
     codes = np.array([text]).view(np.uint32)
-    return np.flatnonzero(_changed_mask().take(codes, mode="clip")).tolist()
+    return _changed_mask().take(codes, mode="clip").nonzero()[0].tolist()
 
 
 def _replace_at(text: str, positions: list[int], replacements: dict[str, str]) -> str:

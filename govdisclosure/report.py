@@ -8,6 +8,8 @@ import html
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +25,9 @@ from govdisclosure.readers import Source, format_of, read_source
 from govdisclosure.sections import SECTION_COLUMNS, SectionRow, section_rows, sections_optional
 from govdisclosure.tables import TABLE_COLUMNS, CellRow, cells_frame, extract_cells
 from govdisclosure.unreadable import mark_unreadable
+
+# An issue's fields in ISSUE_COLUMNS order, as one tuple (built in C).
+_issue_fields = attrgetter(*ISSUE_COLUMNS)
 
 REPORT_COLUMNS = [
     "report_id", "source_path", "source_format", "agency", "year", "published", "template",
@@ -79,8 +84,7 @@ class Report:
         return {
             "sections": _columns(self.section_rows, SECTION_COLUMNS, rid),
             "tables": _columns(self.cell_rows, TABLE_COLUMNS, rid),
-            "issues": _columns([tuple(getattr(i, c) for c in ISSUE_COLUMNS) for i in self.issue_list],
-                               ISSUE_COLUMNS),
+            "issues": _columns(list(map(_issue_fields, self.issue_list)), ISSUE_COLUMNS),
         }
 
     @property
@@ -188,7 +192,7 @@ def parse_source(source: Source, report_id: str, source_path: str) -> Report:
         preamble_end = sections[1][4]
     preamble = normalized[:preamble_end]
     title = md.first_of([md.find_title(preamble), str(source.meta.get("title", ""))])
-    grid_text = "\n".join("\t".join(row) for grid in source.grids for row in grid.rows)
+    grid_text = "\n".join(map("\t".join, chain.from_iterable(grid.rows for grid in source.grids)))
     year = md.find_year(title, preamble)
     template = md.detect_template(normalized, normalize_chars(grid_text), year)
     if len(sections) == 1 and not title and (not source.grids or template == "unknown"):

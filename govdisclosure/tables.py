@@ -166,7 +166,7 @@ class TableExtractor:
                 if handled:
                     pending = []
                     self._grid_pending = 0
-                elif row.labels and not any(v for v in row.values):
+                elif row.labels and not any(row.values):
                     pending.append(row.label)
         return self._assemble()
 
