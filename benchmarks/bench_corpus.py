@@ -7,7 +7,8 @@ and peak resident memory (``ru_maxrss`` of the process and of its worker process
 ``gd.write_parquet`` streams the same corpus to Parquet (no cache) to show its memory. Then the
 median parse time per file format, and the time of each stage — reading the file, parsing and
 validating it, and jieba's segmentation of the same reports' text — on 300 synthetic reports
-and on the development corpus (``../shared/corpus``) when present, medians of 3 and 5 rounds.
+and on the development corpus (``../shared/corpus``) when present, medians of 3 and 15 rounds;
+parsing's share of jieba's time is also taken within each round (median, lowest, highest).
 ``--stages-only`` times the stages again and keeps the corpus runs of the last results.
 
     python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 1 2] [--workdir /tmp/gd-bench]
@@ -159,9 +160,18 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
 
 def median_stages(paths: list[Path], rounds: int) -> dict[str, float]:
     """Each stage's median over ``rounds`` runs of :func:`stage_seconds` (this VM's timings vary
-    by ±20 % from one minute to the next)."""
+    by ±20 % from one minute to the next), and parsing's share of jieba's time per round: its
+    median, lowest and highest.
+
+    The share is taken within each round, where parsing and segmentation run seconds apart on
+    the same machine state; the ratio of two medians pairs times from different minutes.
+    """
     runs = [stage_seconds(paths) for _ in range(rounds)]
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    out = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    shares = [run["parsing"] / run["segmentation"] for run in runs]
+    out.update(parsing_share=statistics.median(shares), parsing_share_min=min(shares),
+               parsing_share_max=max(shares), rounds=rounds)
+    return out
 
 
 def stages_by_format(corpus_dir: Path, sample: int = 300, rounds: int = 3) -> dict[str, dict[str, float]]:
@@ -241,7 +251,9 @@ def main() -> None:
     if args.real.exists():
         real = sorted(p for p in args.real.iterdir() if p.suffix in {".txt", ".md", ".html", ".pdf", ".docx"})
         stage_seconds(real)  # one-time set-up of every code path (regexes, package data) outside the timing
-        results["stages_real_corpus"] = median_stages(real, 5)
+        # A round of the 15 reports times ~10 ms of parsing: 15 rounds, so that one slow
+        # minute of this VM moves the median little.
+        results["stages_real_corpus"] = median_stages(real, 15)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(markdown(results))
@@ -266,8 +278,9 @@ def markdown(results: dict) -> str:
                      f"{r['worker_peak_rss_mb']:.0f} |")
     lines.append("")
     lines.append("| reports | n | reading ms/report | parsing ms/report | parsing interleaved | shipping ms/report | "
-                 "jieba ms/report | parsing / jieba | interleaved / jieba | parsing + shipping / jieba |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                 "jieba ms/report | parsing / jieba | per round: median (lowest–highest) | interleaved / jieba | "
+                 "parsing + shipping / jieba |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     stages = {f"synthetic {k}": v for k, v in results["stages"].items()}
     if "stages_real_corpus" in results:
         stages["development corpus"] = results["stages_real_corpus"]
@@ -275,10 +288,18 @@ def markdown(results: dict) -> str:
         n, seg = st["reports"], st["segmentation"]
         lines.append(f"| {name} | {n} | {1000 * st['reading'] / n:.2f} | {1000 * st['parsing'] / n:.2f} | "
                      f"{1000 * st['parsing_interleaved'] / n:.2f} | {1000 * st['shipping'] / n:.2f} | "
-                     f"{1000 * seg / n:.2f} | {100 * st['parsing'] / seg:.1f} % | "
+                     f"{1000 * seg / n:.2f} | {100 * st['parsing'] / seg:.1f} % | {_share(st)} | "
                      f"{100 * st['parsing_interleaved'] / seg:.1f} % | "
                      f"{100 * (st['parsing'] + st['shipping']) / seg:.1f} % |")
     return "\n".join(lines)
+
+
+def _share(stages: dict) -> str:
+    """Parsing's per-round share of jieba's time (results written before it was kept: blank)."""
+    if "parsing_share" not in stages:
+        return ""
+    return (f"{100 * stages['parsing_share']:.1f} % ({100 * stages['parsing_share_min']:.1f}–"
+            f"{100 * stages['parsing_share_max']:.1f}, {stages['rounds']} rounds)")
 
 
 if __name__ == "__main__":
