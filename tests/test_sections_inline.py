@@ -36,7 +36,9 @@ def _inline_headings_by_definition(text: str) -> list[tuple[str, int, int]]:
     prefix of the stretch after it classified in turn (sections._inline_headings must equal it)."""
     import re
 
-    from govdisclosure.sections import _ANY_NUMBER, _INLINE_TAIL, _NOISE, _patterns, classify_heading
+    from govdisclosure.sections import _ANY_NUMBER, _INLINE_TAIL, _patterns, classify_heading
+
+    noise = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")  # label noise as first written
 
     orders = {code: order for code, order, _p, _b in _patterns()}
     bare = {code: b for code, _o, _p, b in _patterns()}
@@ -56,8 +58,8 @@ def _inline_headings_by_definition(text: str) -> list[tuple[str, int, int]]:
         if code is None or orders[code] <= last_order:
             continue
         while end < len(tail):
-            longer = _NOISE.sub("", tail[: end + 1])
-            if len(longer) == len(_NOISE.sub("", tail[:end])) or not bare[code].startswith(longer):
+            longer = noise.sub("", tail[: end + 1])
+            if len(longer) == len(noise.sub("", tail[:end])) or not bare[code].startswith(longer):
                 break
             end += 1
         found.append((code, match.start(), match.end() + end))
