@@ -25,8 +25,8 @@ _NUMBERING = re.compile(
 # character class lets the regex engine skip in C to the next noise character, while one that
 # opens with a repeat tries a match at every character (~200 instructions each; labels are
 # mostly CJK, so mostly not noise).
-_NOISE_CHAR = r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]"
-LABEL_NOISE = re.compile(f"{_NOISE_CHAR}{_NOISE_CHAR}*")
+LABEL_LETTERS = "0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff"  # the letters, as a character class's body
+LABEL_NOISE = re.compile(f"[^{LABEL_LETTERS}][^{LABEL_LETTERS}]*")
 # Every leading numbering at once ("（一）1." …): the same as removing one _NUMBERING at a time.
 _NUMBERINGS = re.compile(f"(?:{_NUMBERING.pattern.removeprefix('^')})+")
 

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
-from govdisclosure.codebook import LABEL_NOISE, read_package_csv
+from govdisclosure.codebook import LABEL_LETTERS, LABEL_NOISE, read_package_csv
 from govdisclosure.issues import Issue
 from govdisclosure.normalize import strip_markup
 from govdisclosure.readers.text import is_table_line
@@ -70,7 +70,7 @@ def _heading_start() -> re.Pattern[str]:
     A line without it cannot classify: a numbered heading's number comes first after the marks,
     a bare title's key is the line's letters."""
     firsts = set("第一二三四五六七八九十") | {bare[0] for _c, _o, _p, bare in _patterns()}
-    return re.compile(f"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\n]*[{''.join(sorted(firsts))}]")
+    return re.compile(f"[^{LABEL_LETTERS}\n]*[{''.join(sorted(firsts))}]")
 
 
 @cache
@@ -146,7 +146,7 @@ _INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*、\s*")
 _COMMA_AFTER_NUMBER = re.compile(r"、(?<=[一二三四五六七八九十\s]、)")
 _INLINE_TAIL = re.compile(r"[^\s。；，,]{2,40}")
 _ANY_NUMBER = re.compile(r"[一二三四五六七八九十]、")
-_LETTER = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")  # one letter LABEL_NOISE keeps
+_LETTER = re.compile(f"[{LABEL_LETTERS}]")
 
 
 def _inline_numbers(text: str) -> Iterator[re.Match[str]]:

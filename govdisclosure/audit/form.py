@@ -23,12 +23,11 @@ from govdisclosure.audit._common import (
     setting_int,
 )
 from govdisclosure.audit.sentences import sentences
-from govdisclosure.codebook import read_package_csv
+from govdisclosure.codebook import LABEL_NOISE, read_package_csv
 from govdisclosure.normalize import normalize_chars, strip_markup
 from govdisclosure.values import parse_cell
 
 _NUMBERING = re.compile(r"^[#*>\s]*(?:第\s*)?[一二三四五六七八九十]{1,2}\s*(?:部分)?\s*[、.．,，:：\s]?\s*")
-_NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 # Section six must report the 信息处理费 (国办公开办函〔2021〕30号); these words say it does,
 # including "没有产生政府信息公开处理费" (seed 000) and "未发生政府信息公开收费事项" (shanghai_kewei_2024).
 _FEE_WORDS = re.compile(r"处理费|收费|收取费用")
@@ -55,7 +54,7 @@ def check_form(
 
 
 def _key(title: str) -> str:
-    return _NOISE.sub("", _NUMBERING.sub("", normalize_chars(title)))
+    return LABEL_NOISE.sub("", _NUMBERING.sub("", normalize_chars(title)))
 
 
 def _renamed(infos: dict[str, ReportInfo], sections: pd.DataFrame) -> list[dict[str, object]]:
@@ -69,7 +68,7 @@ def _renamed(infos: dict[str, ReportInfo], sections: pd.DataFrame) -> list[dict[
             continue
         # A title that keeps the prescribed words is not renamed: "五、政府信息公开工作存在的主要问题
         # 及改进情况" (shuyang_2025) still says 存在的主要问题及改进情况.
-        if _NOISE.sub("", bare[row.section]) not in _key(printed):
+        if LABEL_NOISE.sub("", bare[row.section]) not in _key(printed):
             out.append(finding(info, "section_renamed", section_label(row.section), section=row.section,
                                expected=bare[row.section], reported=strip_markup(printed)))
     return out
