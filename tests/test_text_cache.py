@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 import subprocess
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pytest
 
 import govdisclosure as gd
 import govdisclosure.text as gt
-from govdisclosure.text._cache import ID, TokenCache, text_key
+from govdisclosure.text import _cache
+from govdisclosure.text._cache import ID, CacheError, TokenCache, text_key
 from govdisclosure.text.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +211,45 @@ def test_processes_writing_at_once_share_one_consistent_vocabulary(tmp_path: Pat
     rerun = Segmenter(cache=path)
     assert rerun.cut_many(every) == plain.cut_many(every)
     assert rerun._engine is None
+
+
+def _hold_the_write_lock(path: Path) -> sqlite3.Connection:
+    """A connection about to write a new, rollback-journal file: the state another process
+    is in for a moment while it creates a new cache file (before its switch to WAL)."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_opening_waits_while_another_connection_holds_the_new_file(tmp_path: Path) -> None:
+    # SQLite does not run the busy handler for the switch to WAL: the cache used to fail at
+    # once with "database is locked" here (CI, two processes writing to one new file).
+    path = tmp_path / "t.sqlite3"
+    holder = _hold_the_write_lock(path)
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    try:
+        cache = TokenCache(path)
+        assert cache.get_many("fp", [b"k"], tags=False).rows == {}
+    finally:
+        release.join()
+        holder.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    cache.close()
+
+
+def test_opening_gives_up_after_the_timeout_and_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_cache, "_BUSY_TIMEOUT", 0.2)
+    path = tmp_path / "t.sqlite3"
+    holder = _hold_the_write_lock(path)
+    try:
+        with pytest.raises(CacheError, match=rf"token cache {path}: database is locked"):
+            TokenCache(path).get_many("fp", [b"k"], tags=False)
+    finally:
+        holder.close()
 
 
 def test_a_rerun_in_a_new_process_reads_the_cache(tmp_path: Path) -> None:
