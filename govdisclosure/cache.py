@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from govdisclosure._sqlite import use_wal
+
 __all__ = ["ReportCache", "StatMemo", "default_cache_dir", "file_stat", "memo_stat"]
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def default_cache_dir() -> Path:
 # stages (text, analysis, audit, plot) and their data do not change a parse, nor do the
 # top-level modules that only consume parsed reports (a new module counts until listed here).
 _PARSE_FOLDERS = ("data", ".", "readers")
-_NOT_PARSE = frozenset({"corpus.py", "cli.py", "workflow.py", "__main__.py"})
+_NOT_PARSE = frozenset({"corpus.py", "cli.py", "workflow.py", "__main__.py", "_sqlite.py"})
 
 
 @cache
@@ -243,6 +245,10 @@ def memo_stat(st: os.stat_result, read_ns: int) -> str | None:
     return None
 
 
+# How long a run waits for another one holding the memo (seconds).
+_MEMO_TIMEOUT = 30.0
+
+
 class StatMemo:
     """The cache key of each source file by its absolute path and :func:`file_stat`.
 
@@ -309,8 +315,8 @@ class StatMemo:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         # Autocommit mode (transactions begun explicitly); the timeout waits out another run's
         # write. Paths are BLOBs: a file name undecodable in UTF-8 is a str with surrogates.
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
+        with closing(sqlite3.connect(self.path, timeout=_MEMO_TIMEOUT, isolation_level=None)) as conn:
+            use_wal(conn, _MEMO_TIMEOUT)
             conn.execute("CREATE TABLE IF NOT EXISTS files_v1 (path BLOB PRIMARY KEY, stat TEXT NOT NULL,"
                          " key TEXT NOT NULL) WITHOUT ROWID")
             yield conn

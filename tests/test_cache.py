@@ -17,11 +17,12 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pytest
 from distinct import write_distinct_corpus
+from sqlite_locks import hold_the_write_lock, release_later
 
 import govdisclosure as gd
 from govdisclosure import cache as cache_module
 from govdisclosure import engine
-from govdisclosure.cache import RACY_NS, ReportCache, memo_stat
+from govdisclosure.cache import RACY_NS, ReportCache, StatMemo, memo_stat
 from govdisclosure.report import report_id_of
 
 
@@ -199,6 +200,26 @@ def test_damaged_memo_is_dropped_and_rebuilt(corpus_dir, tmp_path, settled, read
     reads.clear()
     _read(corpus_dir, cache=cache)
     assert reads.names() == ["empty.txt"]
+
+
+def test_memo_written_while_another_run_creates_it_waits_and_is_kept(tmp_path, caplog) -> None:
+    # Two runs starting on one new cache: the switch to WAL used to fail at once ("database
+    # is locked", no busy timeout for it), and that run's memo was lost with a warning.
+    path = tmp_path / "files.sqlite3"
+    holder = hold_the_write_lock(path)
+    release = release_later(holder)
+    memo = StatMemo(path)
+    memo.note("/a/甲.txt", "s1", "k1")
+    try:
+        with caplog.at_level(logging.WARNING, logger="govdisclosure.cache"):
+            memo.save()
+    finally:
+        release.join()
+        holder.close()
+    assert caplog.text == ""
+    again = StatMemo(path)
+    again.load()
+    assert again.key("/a/甲.txt", "s1") == "k1"
 
 
 def test_memo_is_not_used_without_a_cache(corpus_dir, tmp_path, settled, reads) -> None:

@@ -6,13 +6,13 @@ import multiprocessing
 import sqlite3
 import subprocess
 import sys
-import threading
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlite_locks import hold_the_write_lock, release_later
 
 import govdisclosure as gd
 import govdisclosure.text as gt
@@ -213,21 +213,12 @@ def test_processes_writing_at_once_share_one_consistent_vocabulary(tmp_path: Pat
     assert rerun._engine is None
 
 
-def _hold_the_write_lock(path: Path) -> sqlite3.Connection:
-    """A connection about to write a new, rollback-journal file: the state another process
-    is in for a moment while it creates a new cache file (before its switch to WAL)."""
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    return holder
-
-
 def test_opening_waits_while_another_connection_holds_the_new_file(tmp_path: Path) -> None:
     # SQLite does not run the busy handler for the switch to WAL: the cache used to fail at
     # once with "database is locked" here (CI, two processes writing to one new file).
     path = tmp_path / "t.sqlite3"
-    holder = _hold_the_write_lock(path)
-    release = threading.Timer(0.3, holder.rollback)
-    release.start()
+    holder = hold_the_write_lock(path)
+    release = release_later(holder)
     try:
         cache = TokenCache(path)
         assert cache.get_many("fp", [b"k"], tags=False).rows == {}
@@ -244,7 +235,7 @@ def test_opening_gives_up_after_the_timeout_and_names_the_file(
 ) -> None:
     monkeypatch.setattr(_cache, "_BUSY_TIMEOUT", 0.2)
     path = tmp_path / "t.sqlite3"
-    holder = _hold_the_write_lock(path)
+    holder = hold_the_write_lock(path)
     try:
         with pytest.raises(CacheError, match=rf"token cache {path}: database is locked"):
             TokenCache(path).get_many("fp", [b"k"], tags=False)

@@ -23,11 +23,12 @@ import os
 import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from govdisclosure._sqlite import use_wal
 
 __all__ = ["CacheError", "CachedRows", "TokenCache", "cache_root", "text_key", "text_keys"]
 
@@ -213,7 +214,7 @@ class TokenCache:
         # reads make a warm re-run mostly a memcpy. The page size only takes effect when the
         # file is created, before WAL is switched on.
         conn.execute("PRAGMA page_size=65536")
-        _use_wal(conn)
+        use_wal(conn, _BUSY_TIMEOUT)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA mmap_size=1073741824")
         with _transaction(conn, "IMMEDIATE"):
@@ -371,33 +372,6 @@ class TokenCache:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(state["path"])  # type: ignore[misc, arg-type]
-
-
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """Switch the file to write-ahead logging, waiting for other processes opening it too.
-
-    While another connection holds the write lock of a file still in rollback mode (as a
-    process creating a new cache does for a moment), the switch fails at once with "database
-    is locked": SQLite does not run the busy handler for it. Four processes opening one new
-    cache hit this about 1 time in 8, and CI's test of two writers caught it. WAL is a
-    property of the file, so once any process has switched it there is nothing to do.
-    """
-    deadline = time.monotonic() + _BUSY_TIMEOUT
-    pause = 0.001
-    while True:
-        # Reading the mode takes a shared lock, for which the busy handler does run.
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-            return
-        try:
-            # Where WAL is refused without an error (no shared memory), the file keeps its
-            # rollback journal: readers then wait for writers, and results stay the same.
-            conn.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
 
 
 @contextlib.contextmanager

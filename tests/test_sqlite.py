@@ -1,0 +1,73 @@
+"""Opening the package's SQLite files in WAL while another process creates the same file."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from sqlite_locks import hold_the_write_lock, release_later
+
+from govdisclosure._sqlite import use_wal
+
+
+def _journal_mode(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_plain_switch_fails_at_once_while_another_connection_creates_the_file(tmp_path: Path) -> None:
+    # Why use_wal exists: SQLite's busy timeout does not cover the switch.
+    path = tmp_path / "t.sqlite3"
+    holder = hold_the_write_lock(path)
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        conn.execute("PRAGMA journal_mode=WAL")
+    assert time.monotonic() - started < 1
+    conn.close()
+    holder.close()
+
+
+def test_switch_waits_until_the_other_connection_is_done(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    holder = hold_the_write_lock(path)
+    release = release_later(holder, 0.3)
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    started = time.monotonic()
+    try:
+        use_wal(conn, timeout=5)
+    finally:
+        release.join()
+        holder.close()
+    assert 0.25 < time.monotonic() - started < 5
+    conn.close()
+    assert _journal_mode(path) == "wal"
+
+
+def test_switch_gives_up_after_the_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    holder = hold_the_write_lock(path)
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        use_wal(conn, timeout=0.2)
+    assert 0.2 <= time.monotonic() - started < 2
+    conn.close()
+    holder.close()
+    assert _journal_mode(path) == "delete"
+
+
+def test_a_file_already_in_wal_needs_no_lock(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    with sqlite3.connect(path, isolation_level=None) as first:
+        first.execute("PRAGMA journal_mode=WAL")
+        first.execute("CREATE TABLE t (x)")
+    first.close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a WAL writer blocks no one opening the file
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    use_wal(conn, timeout=0)
+    conn.close()
+    writer.close()
