@@ -116,6 +116,11 @@ def _chars_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(f"[{members}]"), replacements
 
 
+def char_replacements() -> dict[str, str]:
+    """Every character :func:`normalize_chars` changes → the character it becomes (read-only)."""
+    return _chars_pattern()[1]
+
+
 @cache
 def _changed_mask() -> np.ndarray:
     """True at every code point :func:`_chars_table` changes, then one False for all beyond."""

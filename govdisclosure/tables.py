@@ -19,7 +19,7 @@ from govdisclosure.codebook import axis_codes, cell_pairs, label_key, match_labe
 from govdisclosure.issues import Issue
 from govdisclosure.placement import Decision, Floating, resolve_floating
 from govdisclosure.readers.source import Grid
-from govdisclosure.values import parse_cell
+from govdisclosure.values import parse_cell, value_starts
 
 TABLE_COLUMNS = ["table", "row", "col", "value", "raw", "row_label", "col_label"]
 # One template cell: table, row, col, value (NaN when blank), raw text, printed row and column.
@@ -80,10 +80,12 @@ def split_row(cells: tuple[str, ...]) -> _Row:
     """
     stripped = tuple(map(str.strip, cells))
     first_value = len(stripped)
+    starts = value_starts()
     for i, text in enumerate(stripped):
-        # parse_cell strips what it reads, so the stripped text reads the same (and shares its
-        # memo entry with the value cell it becomes).
-        if text and parse_cell(text)[1] != "invalid":
+        # A label's first letter tells it from a value, without a parse. parse_cell strips what
+        # it reads, so the stripped text reads the same (and shares its memo entry with the
+        # value cell it becomes).
+        if text and (text[0] in starts or text[0].isdecimal()) and parse_cell(text)[1] != "invalid":
             first_value = i
             break
     last_label = first_value - 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
-from govdisclosure.normalize import normalize_chars
+from govdisclosure.normalize import char_replacements, normalize_chars
 
 CellKind = Literal["number", "blank", "invalid"]
 
@@ -38,3 +38,20 @@ def parse_cell(raw: str) -> tuple[float, CellKind]:
     if match is None:
         return math.nan, "invalid"
     return float(match["num"].replace(",", "")), "number"
+
+
+@cache
+def value_starts() -> frozenset[str]:
+    """Every character a cell that reads as a number or a placeholder may begin with (after its
+    blanks), other than decimal digits: the signs, the placeholders' first characters, and
+    every character ``normalize_chars`` turns into one of those, into a digit or into a blank.
+
+    A stripped cell that begins with none of them, nor with a decimal digit, reads as
+    ``"invalid"``: a table row's label cells are told from its values by this test, without
+    :func:`parse_cell` (a memo miss per distinct label: normalising it, then a failed match).
+    """
+    direct = {"+", "-", *(p[0] for p in PLACEHOLDERS if p)}
+    mapped = {char for char, to in char_replacements().items()
+              if to in direct or to.isdecimal() or to.isspace()}
+    return frozenset(direct | mapped)
+

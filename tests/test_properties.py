@@ -234,3 +234,37 @@ def test_line_headings_found_in_one_scan_equal_the_line_by_line_search(text: str
     orders = {code: order for code, order, _p, _b in _patterns()}
     found = [(h.code, h.start, h.body) for h in _line_headings(text, orders)]
     assert found == _line_headings_by_definition(text)
+
+
+def test_a_cell_that_begins_with_no_value_start_reads_as_invalid() -> None:
+    # values.value_starts lets the table reader tell a label from a value by its first letter:
+    # every character beyond the set (and the decimal digits) must normalise to a character
+    # that no number or placeholder begins with. Checked for every code point at once.
+    from govdisclosure.values import PLACEHOLDERS, value_starts
+
+    everything = "".join(map(chr, range(0x110000)))
+    normalized = normalize_chars(everything)
+    begins = {"+", "-"} | {p[0] for p in PLACEHOLDERS if p}
+    starts = value_starts()
+    for char, became in zip(everything, normalized, strict=True):
+        # A stripped cell never begins with a blank.
+        if char not in starts and not char.isdecimal() and not char.isspace():
+            assert became not in begins and not became.isdecimal() and not became.isspace(), char
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_CELL, st.text(alphabet=st.sampled_from([*_EDGES, "無", "－", "٣"]),
+                                          max_size=4)), max_size=10).map(tuple))
+def test_split_row_separates_labels_as_parse_cell_does(cells: tuple[str, ...]) -> None:
+    # The first definition: the first cell that parse_cell reads as a number or placeholder
+    # starts the values (split_row now skips cells whose first letter rules that out).
+    from govdisclosure.tables import split_row
+
+    stripped = tuple(c.strip() for c in cells)
+    first = next((i for i, t in enumerate(stripped) if t and parse_cell(t)[1] != "invalid"), len(stripped))
+    last_label = first - 1
+    while last_label >= 0 and not stripped[last_label]:
+        last_label -= 1
+    row = split_row(cells)
+    assert row.labels == tuple(t for t in stripped[: last_label + 1] if t)
+    assert row.values == stripped[last_label + 1 :]
