@@ -268,3 +268,26 @@ def test_split_row_separates_labels_as_parse_cell_does(cells: tuple[str, ...]) -
     row = split_row(cells)
     assert row.labels == tuple(t for t in stripped[: last_label + 1] if t)
     assert row.values == stripped[last_label + 1 :]
+
+
+_OPENING_KEYS = ["第二十条", "信息内容", "勾稽关系", "申请人情况", "本年新收", "上年结转", "行政复议", "行政诉讼"]
+
+
+# A key with noise inside it, as PDF cells print them ("行政 复议", "申请人\n情况").
+_BROKEN_KEY = st.builds(lambda key, at, noise: key[:at] + noise + key[at:], st.sampled_from(_OPENING_KEYS),
+                        st.integers(1, 3), st.sampled_from([" ", "\n", "、", "（", "\u3000"]))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_LABELS), st.sampled_from(_OPENING_KEYS), _BROKEN_KEY,
+                          st.text(alphabet=st.sampled_from(list("第二十条行政复议 （）、.1①\u3000")), max_size=8)),
+                max_size=4).map(tuple))
+def test_the_table_a_row_opens_is_found_as_in_its_label_key(labels: tuple[str, ...]) -> None:
+    # The first definition: the first table (in _OPENERS order) one of whose keys occurs in the
+    # key of the joined labels. tables._opener_of finds the keys in the labels as printed.
+    from govdisclosure.codebook import label_key
+    from govdisclosure.tables import _OPENERS, _opener_of
+
+    key = label_key("".join(labels))
+    expected = next((table for table, keys in _OPENERS if any(k in key for k in keys)), None)
+    assert _opener_of(labels) == expected
