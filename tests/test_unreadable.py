@@ -23,6 +23,13 @@ def test_flattened_tables_found_in_order() -> None:
     assert flattened_tables(FLAT) == ["proactive", "requests", "appeals"]
 
 
+def test_either_requests_row_label_marks_the_requests_table_flattened() -> None:
+    carried = "二、上年结转政府信息公开申请数量0000000"
+    assert flattened_tables(carried) == ["requests"]
+    assert flattened_tables("一、本年新收政府信息公开申请数量 21710000218") == ["requests"]
+    assert flattened_tables(carried.replace("上年结转", "本年结转")) == []
+
+
 def test_narrative_numbers_are_not_flattened_tables() -> None:
     # pingtan_2022.txt's overview: "现行有效行政规范性文件698件"; spaced cells are not run together.
     text = "现行有效行政规范性文件698件，本年新收政府信息公开申请数量 2 1 7 1 0 0 0 0 218"
