@@ -46,9 +46,19 @@ def _cn_number(text: str) -> int:
     return int("".join(str(_CN_DIGITS[ch]) for ch in text))
 
 
+# What a date line begins with once its marks and blanks are stripped: a bracket, a digit of
+# either kind (a decimal digit is tested apart: ``\d`` is any of them).
+_DATE_FIRST = frozenset("（(〇○零一二三四五六七八九")
+
+
 def parse_date_line(line: str) -> dt.date | None:
     """A line that is only a date (Arabic or Chinese numerals) → the date, else None."""
-    text = strip_markup(line).replace(" ", "")
+    text = strip_markup(line)
+    # The signature and the title block are searched line by line, and most lines are text:
+    # their first letter turns them away before a copy without spaces and two regex matches.
+    if not text or not (text[0] in _DATE_FIRST or text[0].isdecimal()):
+        return None
+    text = text.replace(" ", "")
     match = _DATE_LINE.match(text) or _ISO_DATE_LINE.match(text)
     if not match:
         return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govdisclosure import metadata as md
 
@@ -23,6 +25,38 @@ from govdisclosure import metadata as md
 )
 def test_parse_date_line(line: str, expected: dt.date | None) -> None:
     assert md.parse_date_line(line) == expected
+
+
+def _date_line_first_definition(line: str) -> dt.date | None:
+    text = md.strip_markup(line).replace(" ", "")
+    match = md._DATE_LINE.match(text) or md._ISO_DATE_LINE.match(text)
+    if not match:
+        return None
+    try:
+        return dt.date(md._cn_number(match["y"]), md._cn_number(match["m"]), md._cn_number(match["d"]))
+    except (ValueError, KeyError):
+        return None
+
+
+_DATE_PIECES = ["2025", "二〇二五", "年", "1", "十二", "月", "17", "日", "（", "）", "(", ")", " ", "\t",
+                "\u3000", "#", "**", "-", ".", "٢٠٢٥", "０", "签", "镇人民政府", "。"]
+
+
+# Mostly well-formed date lines, with the marks, brackets and blanks around them varied.
+_DATE_LIKE = st.tuples(
+    st.sampled_from(["", "## ", "**", " ", "\t", "\u3000"]), st.sampled_from(["", "（", "(", " ("]),
+    st.sampled_from(["2025", "二〇二五", "٢٠٢٥", "1999"]), st.sampled_from(["年", " 年 "]),
+    st.sampled_from(["1", "十二", "01"]), st.just("月"), st.sampled_from(["17", "三十一", "3"]),
+    st.just("日"), st.sampled_from(["", "）", ")"]), st.sampled_from(["", "**", "。"]),
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_DATE_PIECES), max_size=10).map("".join), _DATE_LIKE))
+def test_parse_date_line_turns_lines_away_as_its_patterns_do(line: str) -> None:
+    # parse_date_line turns a line away by its first letter before matching: the result must be
+    # that of matching every line.
+    assert md.parse_date_line(line) == _date_line_first_definition(line)
 
 
 @pytest.mark.parametrize(
