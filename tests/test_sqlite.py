@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,17 +18,24 @@ def _journal_mode(path: Path) -> str:
         return conn.execute("PRAGMA journal_mode").fetchone()[0]
 
 
-def test_plain_switch_fails_at_once_while_another_connection_creates_the_file(tmp_path: Path) -> None:
-    # Why use_wal exists: SQLite's busy timeout does not cover the switch.
-    path = tmp_path / "t.sqlite3"
+def _seconds_to_fail(path: Path, switch: Callable[[sqlite3.Connection], object]) -> float:
+    """How long ``switch`` takes to fail with "database is locked" on ``path`` while another
+    connection holds its write lock."""
     holder = hold_the_write_lock(path)
     conn = sqlite3.connect(path, timeout=5, isolation_level=None)
     started = time.monotonic()
-    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-        conn.execute("PRAGMA journal_mode=WAL")
-    assert time.monotonic() - started < 1
-    conn.close()
-    holder.close()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            switch(conn)
+        return time.monotonic() - started
+    finally:
+        conn.close()
+        holder.close()
+
+
+def test_plain_switch_fails_at_once_while_another_connection_creates_the_file(tmp_path: Path) -> None:
+    # Why use_wal exists: SQLite's busy timeout does not cover the switch.
+    assert _seconds_to_fail(tmp_path / "t.sqlite3", lambda conn: conn.execute("PRAGMA journal_mode=WAL")) < 1
 
 
 def test_switch_waits_until_the_other_connection_is_done(tmp_path: Path) -> None:
@@ -48,14 +56,7 @@ def test_switch_waits_until_the_other_connection_is_done(tmp_path: Path) -> None
 
 def test_switch_gives_up_after_the_timeout(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
-    holder = hold_the_write_lock(path)
-    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
-    started = time.monotonic()
-    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-        use_wal(conn, timeout=0.2)
-    assert 0.2 <= time.monotonic() - started < 2
-    conn.close()
-    holder.close()
+    assert 0.2 <= _seconds_to_fail(path, lambda conn: use_wal(conn, timeout=0.2)) < 2
     assert _journal_mode(path) == "delete"
 
 
