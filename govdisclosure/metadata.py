@@ -46,8 +46,8 @@ def _cn_number(text: str) -> int:
     return int("".join(str(_CN_DIGITS[ch]) for ch in text))
 
 
-# What a date line begins with once its marks and blanks are stripped: a bracket, a digit of
-# either kind (a decimal digit is tested apart: ``\d`` is any of them).
+# What a date line begins with once its marks and blanks are stripped: a bracket or a Chinese
+# numeral; decimal digits are tested apart (``\d`` in _DATE_LINE matches every script's digits).
 _DATE_FIRST = frozenset("（(〇○零一二三四五六七八九")
 
 
