@@ -269,6 +269,12 @@ class TableExtractor:
         if not st.header_cols or "" in st.header_cols:
             self._unplaced("proactive", row, pending, "所在区块没有可识别的列标题")
             return True
+        if not _row_cols("proactive", self.template)[code].issuperset(st.header_cols):
+            # A row under another block's header (the header of its own block lost): its
+            # numbers would land in cells the template does not have, and be dropped unnamed.
+            self._unplaced("proactive", row, pending,
+                           f"该行不属于其上方列标题（{'、'.join(st.header_labels)}）所在的区块")
+            return True
         values = fit_values(row.values, len(st.header_cols), aligned=self._aligned)
         if values is None:
             self._unplaced("proactive", row, pending,
@@ -529,6 +535,15 @@ def _match_row(table: str, labels: tuple[str, ...], pending: tuple[str, ...],
         if code:
             return code, label
     return None, " ".join(labels) or "".join(pending)
+
+
+@lru_cache(maxsize=16)
+def _row_cols(table: str, template: str) -> dict[str, frozenset[str]]:
+    """Each row code of a table → the columns the template gives that row."""
+    cols: dict[str, set[str]] = {}
+    for row, col in cell_pairs(table, template):
+        cols.setdefault(row, set()).add(col)
+    return {row: frozenset(found) for row, found in cols.items()}
 
 
 @lru_cache(maxsize=16)

@@ -346,3 +346,18 @@ def test_shuyang_blocks_and_agency() -> None:
     assert cells[("requests", "carried_out", "total")] == 31  # under the wrong header
     assert cells[("proactive", "fees", "fee_amount")] == 4068.208
     assert (rep.issues["severity"] != "error").all()
+
+
+def test_a_proactive_row_under_another_blocks_header_is_named_not_dropped() -> None:
+    # 第（五）项's header row lost: 行政许可 stands under the header of 第（一）项, whose three
+    # columns it does not have. Its numbers must be reported, not stored in cells the template
+    # does not define and dropped without a word.
+    rows = (("第二十条第（一）项",), ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+            ("规章", "1", "2", "3"), ("行政规范性文件", "4", "5", "6"), ("行政许可", "7", "8", "9"))
+    table, issues = extract_tables([Grid(rows=rows, aligned=False)], "2021")
+    proactive = table[table["table"] == "proactive"].set_index(["row", "col"])["value"]
+    assert proactive[("normative_documents", "in_force")] == 6
+    assert math.isnan(proactive[("licensing", "decisions")])
+    unplaced = [i for i in issues if i.check == "unplaced_values"]
+    assert [(i.table, i.severity, i.reported) for i in unplaced] == [("proactive", "error", "7 8 9")]
+    assert "行政许可" in unplaced[0].message and "本年制发件数" in unplaced[0].message
