@@ -60,15 +60,17 @@ def test_switch_gives_up_after_the_timeout(tmp_path: Path) -> None:
     assert _journal_mode(path) == "delete"
 
 
-def test_a_file_already_in_wal_needs_no_lock(tmp_path: Path) -> None:
+def test_a_file_already_in_wal_is_only_asked_its_mode(tmp_path: Path) -> None:
+    # WAL is a property of the file: once switched, opening it again must not try the switch
+    # (the statement that fails without the busy handler), only read the mode.
     path = tmp_path / "t.sqlite3"
-    with sqlite3.connect(path, isolation_level=None) as first:
-        first.execute("PRAGMA journal_mode=WAL")
-        first.execute("CREATE TABLE t (x)")
+    first = sqlite3.connect(path, isolation_level=None)
+    first.execute("PRAGMA journal_mode=WAL")
+    first.execute("CREATE TABLE t (x)")
     first.close()
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")  # a WAL writer blocks no one opening the file
     conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
     use_wal(conn, timeout=0)
     conn.close()
-    writer.close()
+    assert statements == ["PRAGMA journal_mode"]
