@@ -301,35 +301,41 @@ def cell_text(td: lxml.html.HtmlElement) -> str:
     if not len(td):  # a plain cell, most of a table: its text is all there is
         return join_pieces([td.text or ""])
     pieces: list[str] = [""]
-
-    def add(text: str | None) -> None:
-        if text:
-            pieces[-1] += text
-
-    def visit(el: lxml.html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _SKIP_TAGS or _hidden(el):
-            return
-        if tag == "br":
-            pieces.append("")
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
-            pieces.append("")
-        add(el.text)
-        for child in el:
-            if isinstance(child.tag, str):
-                visit(child)
-            add(child.tail)
-        if block:
-            pieces.append("")
-
-    add(td.text)
+    _add_inline(pieces, td.text)
     for child in td:
         if isinstance(child.tag, str):
-            visit(child)
-        add(child.tail)
+            _visit_cell_part(child, pieces)
+        _add_inline(pieces, child.tail)
     return join_pieces(pieces)
+
+
+# Module functions, not closures inside cell_text: a recursive closure is a reference cycle
+# (function → its cell → function) holding the cell's lxml element, so every cell of a page left
+# garbage only the cyclic collector frees (2,216 objects for pingtan_2024.html's 277 cells).
+def _add_inline(pieces: list[str], text: str | None) -> None:
+    """Append an inline run's text to the current piece."""
+    if text:
+        pieces[-1] += text
+
+
+def _visit_cell_part(el: lxml.html.HtmlElement, pieces: list[str]) -> None:
+    """Add an element inside a cell to ``pieces``: blocks and ``<br>`` start a new piece."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _SKIP_TAGS or _hidden(el):
+        return
+    if tag == "br":
+        pieces.append("")
+        return
+    block = tag in _BLOCK_TAGS
+    if block:
+        pieces.append("")
+    _add_inline(pieces, el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            _visit_cell_part(child, pieces)
+        _add_inline(pieces, child.tail)
+    if block:
+        pieces.append("")
 
 
 def _page_facts(root: lxml.html.HtmlElement) -> dict[str, object]:
