@@ -72,6 +72,26 @@ def per_format_times(corpus_dir: Path, per_format: int = 25) -> dict[str, float]
     return medians
 
 
+def settle_allocator() -> float:
+    """Have glibc merge the small blocks C libraries freed so far, now; the seconds it took.
+
+    libxml2 (under lxml and python-docx) and pdfium allocate with ``malloc`` directly, and glibc
+    keeps their freed small blocks (up to 128 bytes, its "fastbins") unmerged until the next
+    request of 1 KB or more, which first merges them all (``malloc_consolidate``, ~18 k blocks
+    and as many cache misses after one HTML page of the development corpus). Measured as the
+    first such request after reading one file: 0.7 ms after each of the development corpus's
+    HTML pages, 1.1–1.9 ms after template_2021_blank.docx (whose tree python-docx's reference
+    cycles keep until a collection frees it), 0.03 ms after its text files and PDFs. The
+    parse's first long string or array is such a request, so a parse timed right after the
+    reading stage paid for the reader's memory; that was the whole gap between a round's first
+    parse and a second one (+1.2 ms of ~9 ms, all of it in the first report's first
+    ``normalize_chars``). A 4 KB ``bytearray`` is such a request (elsewhere than glibc, a no-op).
+    """
+    start = time.perf_counter()
+    bytearray(4096)
+    return time.perf_counter() - start
+
+
 def stage_seconds(paths: list[Path]) -> dict[str, float]:
     """Seconds spent per stage on ``paths``, against jieba's segmentation of the same reports.
 
@@ -85,9 +105,11 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
     sources, which only this benchmark holds (a worker holds one report at a time), are frozen
     out of the garbage collector's view before parsing, and the parse keeps only what a worker
     keeps (the rows): otherwise every full collection walks all the reports held so far (up to
-    0.4 ms a report in this loop). ``parsing_interleaved`` times the parse again the way a
+    0.4 ms a report in this loop); and the small blocks the readers' C libraries freed are
+    merged then too (:func:`settle_allocator`, its time reported as ``settling``), so that the
+    parse does not pay for them either. ``parsing_interleaved`` times the parse again the way a
     worker meets it, read → parse → ship report by report, where each stage evicts the
-    others' caches. The parser's memos (label matches, cell readings …) are emptied before each
+    others' caches and the parse pays for the blocks its reader freed. The parser's memos (label matches, cell readings …) are emptied before each
     of the two parse loops, so that the reports meet them as a corpus run's first reports do:
     sharing what they print alike, nothing from an earlier loop.
     """
@@ -116,6 +138,7 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
         reading = time.perf_counter() - start
         forget_memos()
         gc.collect()
+        settling = settle_allocator()
         gc.freeze()
         try:
             start = time.perf_counter()
@@ -154,7 +177,7 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
         jieba.lcut(text)
     segmentation = time.perf_counter() - start
     return {"reports": len(rows), "reading": reading * len(rows) / max(len(sources), 1),
-            "parsing": parsing, "parsing_interleaved": interleaved, "shipping": shipping,
+            "parsing": parsing, "settling": settling, "parsing_interleaved": interleaved, "shipping": shipping,
             "segmentation": segmentation, "chars": sum(map(len, texts))}
 
 
