@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import io
 import math
 import zipfile
@@ -91,6 +92,80 @@ def test_zip_without_document_raises() -> None:
     with pytest.raises(gd.ExtractionError, match=r"z\.docx"):
         read_docx(buffer.getvalue(), name="z.docx")
 
+
+
+def _rewritten(data: bytes, rename: dict[str, str], edit: dict[str, tuple[bytes, bytes]]) -> bytes:
+    """``data`` (a package) with members renamed and bytes replaced inside members."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename in edit:
+                old, new = edit[info.filename]
+                assert old in body
+                body = body.replace(old, new)
+            dst.writestr(rename.get(info.filename, info.filename), body)
+    return out.getvalue()
+
+
+def test_main_document_found_through_the_package_relationships() -> None:
+    """The main part is whatever ``_rels/.rels`` names (some generators write
+    word/document2.xml), and the title comes from the core properties."""
+    document = docx.Document(io.BytesIO(docx_bytes(distinct_values("2021"))))
+    document.core_properties.title = "平潭综合实验区2025年政府信息公开工作年度报告"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    moved = _rewritten(
+        buffer.getvalue(),
+        rename={"word/document.xml": "word/document2.xml",
+                "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels"},
+        edit={"_rels/.rels": (b'Target="word/document.xml"', b'Target="/word/document2.xml"'),
+              "[Content_Types].xml": (b'PartName="/word/document.xml"', b'PartName="/word/document2.xml"')},
+    )
+    src = read_docx(moved, name="moved.docx")
+    assert src.meta["doc_title"] == "平潭综合实验区2025年政府信息公开工作年度报告"
+    assert src.text == read_docx(buffer.getvalue(), name="plain.docx").text
+    assert len(src.grids) == 3
+
+
+def test_spreadsheet_named_docx_says_it_is_not_a_word_document() -> None:
+    buffer = io.BytesIO()
+    ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{ns}"><Relationship Id="rId1" '
+                                        f'Type="{rel}" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/'
+                                            'spreadsheetml/2006/main"><sheets/></workbook>')
+    with pytest.raises(gd.ExtractionError, match=r"sheet\.docx: not a Word document .*'workbook'"):
+        read_docx(buffer.getvalue(), name="sheet.docx")
+
+
+def test_damaged_member_raises_naming_the_file() -> None:
+    data = docx_bytes(distinct_values("2021"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("word/document.xml")
+    # Flip bytes in the middle of the compressed main part (past its local header).
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
+    broken = data[:start] + bytes(b ^ 0xFF for b in data[start:start + 16]) + data[start + 16:]
+    with pytest.raises(gd.ExtractionError, match=r"damaged\.docx: not a readable \.docx file"):
+        read_docx(broken, name="damaged.docx")
+
+
+def test_reading_a_document_leaves_no_cyclic_garbage() -> None:
+    """python-docx's package objects were reference cycles holding the document's tree, which
+    then lived until a full collection (65 objects for template_2021_blank.docx)."""
+    data = docx_bytes(distinct_values("2021"))
+    read_docx(data, name="a.docx")  # imports outside the count
+    gc.collect()
+    gc.disable()
+    try:
+        src = read_docx(data, name="a.docx")
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert len(src.grids) == 3
+    assert left == 0
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps"])
 def test_doc_and_wps_say_how_to_convert(tmp_path: Path, suffix: str) -> None:
