@@ -152,6 +152,35 @@ def test_damaged_member_raises_naming_the_file() -> None:
         read_docx(broken, name="damaged.docx")
 
 
+def _with_entities(data: bytes, depth: int) -> bytes:
+    """``data`` with a DTD in document.xml declaring ``lol1`` … ``lol<depth>`` (each ten of the
+    one before) and a first paragraph printing ``&lol<depth>;``."""
+    dtd = '<!ENTITY lol1 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">'
+                                            for i in range(2, depth + 1))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        head = archive.read("word/document.xml").split(b"?>", 1)[0] + b"?>"
+    with_dtd = _rewritten(data, rename={}, edit={"word/document.xml": (
+        head, head + f"<!DOCTYPE w:document [{dtd}]>".encode())})
+    return _rewritten(with_dtd, rename={}, edit={"word/document.xml": (
+        b"<w:body>", f"<w:body><w:p><w:r><w:t>&lol{depth};</w:t></w:r></w:p>".encode())})
+
+
+@pytest.mark.parametrize("depth", [3, 7])
+def test_entities_declared_in_the_document_are_not_expanded(depth: int) -> None:
+    """A DTD in document.xml is inert: a small entity stays a reference (nothing printed), and
+    an entity-expansion bomb (10^7 letters) is refused by libxml2 as the file's error."""
+    data = docx_bytes(distinct_values("2021"))
+    plain = read_docx(data, name="plain.docx")
+    if depth == 7:
+        with pytest.raises(gd.ExtractionError, match=r"bomb\.docx: not a readable \.docx file .*amplification"):
+            read_docx(_with_entities(data, depth), name="bomb.docx")
+        return
+    src = read_docx(_with_entities(data, depth), name="entities.docx")
+    assert "lol" not in src.text
+    assert len(src.text) <= len(plain.text) + 2  # at most the empty paragraph's line
+    assert src.grids == plain.grids
+
+
 def test_reading_a_document_leaves_no_cyclic_garbage() -> None:
     """python-docx's package objects were reference cycles holding the document's tree, which
     then lived until a full collection (65 objects for template_2021_blank.docx)."""
