@@ -109,9 +109,10 @@ def stage_seconds(paths: list[Path]) -> dict[str, float]:
     merged then too (:func:`settle_allocator`, its time reported as ``settling``), so that the
     parse does not pay for them either. ``parsing_interleaved`` times the parse again the way a
     worker meets it, read → parse → ship report by report, where each stage evicts the
-    others' caches and the parse pays for the blocks its reader freed. The parser's memos (label matches, cell readings …) are emptied before each
-    of the two parse loops, so that the reports meet them as a corpus run's first reports do:
-    sharing what they print alike, nothing from an earlier loop.
+    others' caches and the parse pays for the blocks its reader freed. The parser's memos
+    (label matches, cell readings …) are emptied before each of the two parse loops, so that
+    the reports meet them as a corpus run's first reports do: sharing what they print alike,
+    nothing from an earlier loop.
     """
     import gc
     import warnings

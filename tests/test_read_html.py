@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import time
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from distinct import distinct_values
 from fixtures_build import AGENCY, cms_page, word_page
+from garbage import cyclic_garbage_left_by
 
 import govdisclosure as gd
 from govdisclosure.readers.html import declared_charset, read_html
@@ -62,16 +62,10 @@ def test_reading_a_page_leaves_no_cyclic_garbage() -> None:
     tree) alive until a full collection, and makes the collector run in whatever comes next:
     cell_text's recursive closure left 8 such objects per cell with inline children."""
     page = cms_page(distinct_values("2021")).encode("utf-8")
-    read_html(page, name="cms.html")  # imports and package data outside the count
-    gc.collect()
-    gc.disable()
-    try:
-        src = read_html(page, name="cms.html")
-        left = gc.collect()
-    finally:
-        gc.enable()
+    src, left = cyclic_garbage_left_by(lambda: read_html(page, name="cms.html"))
     assert len(src.grids) == 3
     assert left == 0
+
 
 def test_cms_page_metadata_from_chrome_and_body_without_chrome() -> None:
     values = distinct_values("2021")
