@@ -75,13 +75,14 @@ def per_format_times(corpus_dir: Path, per_format: int = 25) -> dict[str, float]
 def settle_allocator() -> float:
     """Have glibc merge the small blocks C libraries freed so far, now; the seconds it took.
 
-    libxml2 (under lxml and python-docx) and pdfium allocate with ``malloc`` directly, and glibc
+    libxml2 (under lxml) and pdfium allocate with ``malloc`` directly, and glibc
     keeps their freed small blocks (up to 128 bytes, its "fastbins") unmerged until the next
     request of 1 KB or more, which first merges them all (``malloc_consolidate``, ~18 k blocks
     and as many cache misses after one HTML page of the development corpus). Measured as the
     first such request after reading one file: 0.7 ms after each of the development corpus's
-    HTML pages, 1.1–1.9 ms after template_2021_blank.docx (whose tree python-docx's reference
-    cycles keep until a collection frees it), 0.03 ms after its text files and PDFs. The
+    HTML pages, 1.1–1.9 ms after template_2021_blank.docx while the DOCX reader used
+    python-docx (whose reference cycles kept the tree until this collection), 0.03 ms after its
+    text files and PDFs. The
     parse's first long string or array is such a request, so a parse timed right after the
     reading stage paid for the reader's memory; that was the whole gap between a round's first
     parse and a second one (+1.2 ms of ~9 ms, all of it in the first report's first
