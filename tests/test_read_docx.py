@@ -181,6 +181,64 @@ def test_entities_declared_in_the_document_are_not_expanded(depth: int) -> None:
     assert src.grids == plain.grids
 
 
+def _paragraph_text_first_definition(p: object) -> str:
+    """paragraph_text as first written: every node walked, properties included."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    skip = {w + "del", w + "instrText", w + "delText",
+            "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+    parts: list[str] = []
+    stack = [iter(p)]  # type: ignore[call-overload]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        tag = node.tag
+        if not isinstance(tag, str) or tag in skip:
+            continue
+        if tag == w + "t":
+            parts.append(node.text or "")
+        elif tag == w + "tab":
+            parts.append("\t")
+        elif tag in (w + "br", w + "cr"):
+            parts.append("\n")
+        elif tag == w + "noBreakHyphen":
+            parts.append("-")
+        elif tag == w + "p":
+            parts.append(" ")
+            stack.append(iter(node))
+        else:
+            stack.append(iter(node))
+    return "".join(parts)
+
+
+def test_paragraph_text_equals_its_first_definition() -> None:
+    """Skipping paragraph and run properties changes no paragraph's text: every paragraph of a
+    built report (labels split over runs, breaks in header cells), of the blank national
+    template, and one with each kind of printed run content, deleted text and a text box."""
+    from lxml import etree
+
+    from govdisclosure.readers.docx import _parse_xml, paragraph_text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mixed = _parse_xml(
+        f'<w:p xmlns:w="{w}"><w:pPr><w:rPr><w:b/></w:rPr></w:pPr><w:r><w:rPr><w:sz w:val="24"/></w:rPr>'
+        "<w:t>本年</w:t><w:tab/><w:t>制发</w:t><w:br/><w:t>件数</w:t><w:cr/><w:noBreakHyphen/></w:r>"
+        "<w:del><w:r><w:delText>删</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r>"
+        "<w:r><w:pict><w:txbx><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbx></w:pict></w:r></w:p>".encode()
+    )
+    documents = [docx_bytes(distinct_values(template), template) for template in ("2021", "2019")]
+    if CORPUS.is_dir():
+        documents.append((CORPUS / "template_2021_blank.docx").read_bytes())
+    paragraphs = [mixed]
+    for data in documents:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            paragraphs += _parse_xml(archive.read("word/document.xml")).iter(f"{{{w}}}p")
+    assert paragraph_text(mixed) == "本年\t制发\n件数\n- 框"
+    assert len(paragraphs) > 300
+    for p in paragraphs:
+        assert paragraph_text(p) == _paragraph_text_first_definition(p), etree.tostring(p)
+
 def test_reading_a_document_leaves_no_cyclic_garbage() -> None:
     """python-docx's package objects were reference cycles holding the document's tree, which
     then lived until a full collection (65 objects for template_2021_blank.docx)."""
