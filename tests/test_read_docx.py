@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import math
+import struct
 import zipfile
 from pathlib import Path
 
@@ -141,15 +142,35 @@ def test_spreadsheet_named_docx_says_it_is_not_a_word_document() -> None:
         read_docx(buffer.getvalue(), name="sheet.docx")
 
 
-def test_damaged_member_raises_naming_the_file() -> None:
-    data = docx_bytes(distinct_values("2021"))
+def _damaged(data: bytes, member: str, how: str) -> bytes:
+    """``data`` with ``member`` damaged: bytes flipped mid-stream ("crc"), the deflate stream's
+    first bytes overwritten ("stream"), or an unknown compression method declared ("method")."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        info = archive.getinfo("word/document.xml")
-    # Flip bytes in the middle of the compressed main part (past its local header).
-    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
-    broken = data[:start] + bytes(b ^ 0xFF for b in data[start:start + 16]) + data[start + 16:]
-    with pytest.raises(gd.ExtractionError, match=r"damaged\.docx: not a readable \.docx file"):
+        info = archive.getinfo(member)
+    out = bytearray(data)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)  # past the local header
+    if how == "crc":
+        middle = start + info.compress_size // 2
+        out[middle:middle + 16] = bytes(b ^ 0xFF for b in data[middle:middle + 16])
+    elif how == "stream":
+        out[start:start + 8] = b"\xff" * 8
+    else:
+        struct.pack_into("<H", out, info.header_offset + 8, 99)  # the local header's method
+        at = data.find(b"PK\x01\x02")
+        while at != -1:  # and the central directory's
+            if data[at + 46:at + 46 + len(info.filename)] == info.filename.encode():
+                struct.pack_into("<H", out, at + 10, 99)
+            at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("how", "cause"), [("crc", "BadZipFile"), ("stream", "error"),
+                                            ("method", "NotImplementedError")])
+def test_damaged_member_raises_naming_the_file(how: str, cause: str) -> None:
+    broken = _damaged(docx_bytes(distinct_values("2021")), "word/document.xml", how)
+    with pytest.raises(gd.ExtractionError, match=r"damaged\.docx: not a readable \.docx file") as info:
         read_docx(broken, name="damaged.docx")
+    assert type(info.value.__cause__).__name__ == cause
 
 
 def _with_entities(data: bytes, depth: int) -> bytes:

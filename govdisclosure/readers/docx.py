@@ -86,9 +86,9 @@ def read_docx(data: bytes, *, source_format: str = "docx", name: str = "<bytes>"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             document, title = _read_package(package)
-    # zlib.error, EOFError: a damaged or truncated member; NotImplementedError: a compression
-    # method zipfile cannot unpack.
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, zlib.error, EOFError,
+    # BadZipFile also for a member whose CRC fails; zlib.error: a member whose deflate stream is
+    # damaged; NotImplementedError: a compression method zipfile cannot unpack.
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, zlib.error,
             NotImplementedError) as exc:
         raise ExtractionError(
             f"{name}: not a readable .docx file ({type(exc).__name__}: {exc}); if it was saved by "
